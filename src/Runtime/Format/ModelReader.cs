@@ -140,7 +140,14 @@ internal static class ModelReader
         if (encoding == "dense")
         {
             CheckFields(node, DenseWeightFields);
-            return ReadFloats(Required(node, "values")); // the length is checked with the layer
+            JsonNode values = Required(node, "values");
+            Expect(values, JsonKind.Array, "expected an array of out × in weights, row by row");
+            if (values.Items!.Count != inputs * outputs)
+            {
+                throw Error(values, "expected " + (inputs * outputs) + " weights (out " + outputs + " × in " + inputs + "), found " + values.Items.Count);
+            }
+
+            return ReadFloats(values);
         }
 
         if (encoding != "sparse")

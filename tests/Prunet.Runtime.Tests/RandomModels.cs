@@ -1,0 +1,50 @@
+namespace Prunet.Tests;
+
+/// <summary>Random valid models: random depths, widths, activations and sparsities, both tasks.</summary>
+internal static class RandomModels
+{
+    public static PrunedModel Create(int seed, double? sparsity = null)
+    {
+        var random = new Random(seed);
+        bool classification = random.Next(2) == 0;
+        int depth = random.Next(1, 5);
+        int width = random.Next(1, 20);
+        int inputs = width;
+        var layers = new List<DenseLayer>();
+        for (int k = 0; k < depth; k++)
+        {
+            bool last = k == depth - 1;
+            int outputs = last ? (classification ? random.Next(2, 6) : random.Next(1, 4)) : random.Next(1, 24);
+            Activation activation = last
+                ? (classification && random.Next(2) == 0 ? Activation.Softmax : Activation.Linear)
+                : (Activation)random.Next(0, 5);
+            double layerSparsity = sparsity ?? random.NextDouble();
+            var weights = new float[inputs * outputs];
+            for (int n = 0; n < weights.Length; n++)
+            {
+                weights[n] = random.NextDouble() < layerSparsity ? 0f : (float)(random.NextDouble() * 2 - 1);
+            }
+
+            float[] bias = Enumerable.Range(0, outputs).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+            float alpha = activation == Activation.LeakyRelu ? (float)random.NextDouble() * 0.3f : 0f;
+            layers.Add(new DenseLayer(inputs, outputs, activation, weights, bias, alpha));
+            inputs = outputs;
+        }
+
+        InputPreprocessing? preprocessing = random.Next(2) == 0
+            ? null
+            : new InputPreprocessing(
+                Enumerable.Range(0, width).Select(_ => (float)(random.NextDouble() * 10)).ToArray(),
+                Enumerable.Range(0, width).Select(_ => (float)(random.NextDouble() + 0.1)).ToArray());
+        OutputPostprocessing? postprocessing = !classification && random.Next(2) == 0
+            ? new OutputPostprocessing(
+                Enumerable.Range(0, inputs).Select(_ => (float)(random.NextDouble() * 5)).ToArray(),
+                Enumerable.Range(0, inputs).Select(_ => (float)(random.NextDouble() * 50)).ToArray())
+            : null;
+        string[]? labels = classification && random.Next(2) == 0 ? Enumerable.Range(0, inputs).Select(j => "class " + j).ToArray() : null;
+        return new PrunedModel(classification ? ModelTask.Classification : ModelTask.Regression, layers, preprocessing, postprocessing, labels: labels);
+    }
+
+    public static float[] Input(Random random, int size)
+        => Enumerable.Range(0, size).Select(_ => (float)(random.NextDouble() * 20 - 10)).ToArray();
+}
