@@ -93,7 +93,7 @@ public class RoundTripTests
         var metrics = (IReadOnlyDictionary<string, object?>)read.Provenance["metrics"]!;
         Assert.Equal(0.9625, metrics["accuracy"]);
         Assert.Equal(360.0, metrics["rows"]);
-        Assert.Equal(new object?[] { (double)0.8f, 0.5 }, (IReadOnlyList<object?>)read.Provenance["layerSparsity"]!);
+        Assert.Equal(new object?[] { 0.8, 0.5 }, (IReadOnlyList<object?>)read.Provenance["layerSparsity"]!);
         Assert.Null(read.Provenance["notes"]);
         Assert.Equal(true, read.Provenance["flag"]);
         Assert.Equal(model.ToJson(), read.ToJson());

@@ -34,7 +34,8 @@ internal static class ProvenanceTree
             case double d:
                 return Finite(d, path);
             case float f:
-                return Finite(f, path);
+                // Through its shortest text, so that 0.001f is recorded as 0.001, not 0.0010000000474974513.
+                return Finite(float.IsNaN(f) || float.IsInfinity(f) ? f : double.Parse(FloatText.Format(f), System.Globalization.CultureInfo.InvariantCulture), path);
             case int i:
                 return (double)i;
             case long l:
