@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Prunet.Training;
 
@@ -40,6 +41,7 @@ internal static class Activations
     }
 
     // y = z for z > 0, else alpha·z.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LeakyRelu(float alpha, ReadOnlySpan<float> z, Span<float> y)
     {
         int i = 0;
@@ -60,6 +62,7 @@ internal static class Activations
     }
 
     // f'(z) = 1 for z > 0, else alpha (0 for relu; the subgradient at 0 is taken as alpha, as PyTorch does).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LeakyReluBackward(float alpha, ReadOnlySpan<float> z, ReadOnlySpan<float> dy, Span<float> dz)
     {
         int i = 0;
@@ -81,6 +84,7 @@ internal static class Activations
     }
 
     // σ'(z) = σ(z)(1 - σ(z)) = y(1 - y).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SigmoidBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dz)
     {
         int i = 0;
@@ -100,6 +104,7 @@ internal static class Activations
     }
 
     // tanh'(z) = 1 - tanh²(z) = 1 - y².
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TanhBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dz)
     {
         int i = 0;

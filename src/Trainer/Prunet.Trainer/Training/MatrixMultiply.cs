@@ -167,12 +167,15 @@ internal sealed unsafe class MatrixMultiply
             fixed (float* bRaw = bBuffer)
             {
                 float* bPacked = Align64(bRaw);
+                // Equal K blocks (784 = 4 × 196, not 3 × 256 + 16): a short last block pays the
+                // tile's load and store of C for little work.
+                int kBlock = (p.K + ((p.K + KC - 1) / KC) - 1) / ((p.K + KC - 1) / KC);
                 for (int jc = j0; jc < j1; jc += NC)
                 {
                     int nc = Math.Min(NC, j1 - jc);
-                    for (int pc = 0; pc < p.K; pc += KC)
+                    for (int pc = 0; pc < p.K; pc += kBlock)
                     {
-                        int kc = Math.Min(KC, p.K - pc);
+                        int kc = Math.Min(kBlock, p.K - pc);
                         bool add = p.Accumulate || pc > 0;
                         PackB(p, pc, kc, jc, nc, nr, bPacked);
                         for (int ic = i0; ic < i1; ic += MC)

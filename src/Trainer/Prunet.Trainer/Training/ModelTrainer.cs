@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Prunet.Data;
 
 namespace Prunet.Training;
@@ -102,7 +103,7 @@ public static class ModelTrainer
             throw new ArgumentException("early stopping (Patience " + options.Patience + ") needs validation rows; ValidationFraction " + options.ValidationFraction + " of " + (fit.Count + validation.Count) + " rows leaves none", nameof(options));
         }
 
-        Optimizer optimizer = Optimizer.Create(network, options.Optimizer, options.LearningRate, options.Momentum);
+        Optimizer optimizer = Optimizer.Create(network, options.Optimizer, options.LearningRate, options.Momentum, network.MaxThreads);
         var shuffle = new SplitMix64(options.Seed, RandomStreams.Shuffle);
         int batchSize = Math.Min(options.BatchSize, fit.Count);
         int[] order = Enumerable.Range(0, fit.Count).ToArray();
@@ -344,6 +345,7 @@ internal sealed class TrainingRows
     public int Count => X.Length / Features;
 
     /// <summary>Copies the given rows into the first rows of <paramref name="batch"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Gather(ReadOnlySpan<int> rows, TrainingRows batch)
     {
         for (int k = 0; k < rows.Length; k++)

@@ -71,6 +71,9 @@ internal sealed class Network
 
     public IReadOnlyList<TrainableLayer> Layers { get; }
 
+    /// <summary>Threads the products (and the optimizer, which follows this) may use.</summary>
+    public int MaxThreads => _matmul.MaxThreads;
+
     public int InputSize => Layers[0].InputSize;
 
     public int OutputSize => Layers[^1].OutputSize;

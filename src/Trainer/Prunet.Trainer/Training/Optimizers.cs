@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Prunet.Training;
 
@@ -10,18 +11,25 @@ namespace Prunet.Training;
 /// </summary>
 internal abstract class Optimizer
 {
-    protected Optimizer(Network network)
+    // Parameters are updated in chunks of this many, in parallel: the update is element-wise, so
+    // the result does not depend on which thread does which chunk. Large enough to amortise a task.
+    private const int Chunk = 1 << 15;
+
+    private readonly int _maxThreads;
+
+    protected Optimizer(Network network, int maxThreads)
     {
         Network = network;
+        _maxThreads = maxThreads;
     }
 
     protected Network Network { get; }
 
-    /// <summary>Makes an optimizer of the kind the options ask for.</summary>
-    public static Optimizer Create(Network network, OptimizerKind kind, float learningRate, float momentum) => kind switch
+    /// <summary>Makes an optimizer of the kind the options ask for, using up to <paramref name="maxThreads"/> threads.</summary>
+    public static Optimizer Create(Network network, OptimizerKind kind, float learningRate, float momentum, int maxThreads = 1) => kind switch
     {
-        OptimizerKind.Adam => new Adam(network, learningRate),
-        OptimizerKind.Sgd => new Sgd(network, learningRate, momentum),
+        OptimizerKind.Adam => new Adam(network, learningRate, maxThreads),
+        OptimizerKind.Sgd => new Sgd(network, learningRate, momentum, maxThreads),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown optimizer"),
     };
 
@@ -29,22 +37,29 @@ internal abstract class Optimizer
     public void Step()
     {
         BeginStep();
+        var chunks = new List<(int Layer, bool Weights, int Start, int Count)>();
         for (int k = 0; k < Network.Layers.Count; k++)
         {
             TrainableLayer layer = Network.Layers[k];
-            layer.Mask?.Apply(layer.WeightGradient);
-            Update(2 * k, layer.Weights, layer.WeightGradient);
-            if (layer.Mask != null)
+            for (int start = 0; start < layer.Weights.Length; start += Chunk)
             {
-                layer.Mask.Apply(layer.Weights);
-                foreach (float[] state in State(2 * k))
-                {
-                    layer.Mask.Apply(state);
-                }
+                chunks.Add((k, true, start, Math.Min(Chunk, layer.Weights.Length - start)));
             }
 
-            Update((2 * k) + 1, layer.Bias, layer.BiasGradient);
+            chunks.Add((k, false, 0, layer.Bias.Length));
         }
+
+        if (_maxThreads == 1 || chunks.Count == 1)
+        {
+            foreach (var chunk in chunks)
+            {
+                UpdateChunk(chunk.Layer, chunk.Weights, chunk.Start, chunk.Count);
+            }
+
+            return;
+        }
+
+        Parallel.For(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = _maxThreads }, i => UpdateChunk(chunks[i].Layer, chunks[i].Weights, chunks[i].Start, chunks[i].Count));
     }
 
     /// <summary>Called once per step before any <see cref="Update"/>.</summary>
@@ -52,11 +67,14 @@ internal abstract class Optimizer
     {
     }
 
-    /// <summary>Updates one parameter array; <paramref name="slot"/> names its state.</summary>
-    protected abstract void Update(int slot, Span<float> value, ReadOnlySpan<float> gradient);
+    /// <summary>
+    /// Updates <paramref name="value"/>, the chunk from index <paramref name="start"/> of the
+    /// parameter array <paramref name="slot"/> names, from its gradient.
+    /// </summary>
+    protected abstract void Update(int slot, int start, Span<float> value, ReadOnlySpan<float> gradient);
 
-    /// <summary>The state arrays (same length as the parameter) kept for one slot.</summary>
-    protected abstract IEnumerable<float[]> State(int slot);
+    /// <summary>The state arrays (same length as the parameter) kept for one slot: 2 per layer, weights then bias.</summary>
+    protected abstract float[][] State(int slot);
 
     /// <summary>One zeroed state array per parameter array of the network, in slot order.</summary>
     protected float[][] ZeroState()
@@ -69,6 +87,25 @@ internal abstract class Optimizer
         }
 
         return state;
+    }
+
+    private void UpdateChunk(int k, bool weights, int start, int count)
+    {
+        TrainableLayer layer = Network.Layers[k];
+        Span<float> value = (weights ? layer.Weights : layer.Bias).AsSpan(start, count);
+        Span<float> gradient = (weights ? layer.WeightGradient : layer.BiasGradient).AsSpan(start, count);
+        int slot = (2 * k) + (weights ? 0 : 1);
+        PruningMask? mask = weights ? layer.Mask : null;
+        mask?.Apply(gradient, start);
+        Update(slot, start, value, gradient);
+        if (mask != null)
+        {
+            mask.Apply(value, start);
+            foreach (float[] state in State(slot))
+            {
+                mask.Apply(state.AsSpan(start, count), start);
+            }
+        }
     }
 }
 
@@ -89,8 +126,8 @@ internal sealed class Adam : Optimizer
     private float _stepSize;
     private float _rootCorrection2;
 
-    public Adam(Network network, float learningRate)
-        : base(network)
+    public Adam(Network network, float learningRate, int maxThreads)
+        : base(network, maxThreads)
     {
         _learningRate = learningRate;
         _m = ZeroState();
@@ -104,10 +141,11 @@ internal sealed class Adam : Optimizer
         _rootCorrection2 = (float)Math.Sqrt(1 - Math.Pow(Beta2, _t));
     }
 
-    protected override void Update(int slot, Span<float> w, ReadOnlySpan<float> g)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    protected override void Update(int slot, int start, Span<float> w, ReadOnlySpan<float> g)
     {
-        Span<float> m = _m[slot];
-        Span<float> v = _v[slot];
+        Span<float> m = _m[slot].AsSpan(start, w.Length);
+        Span<float> v = _v[slot].AsSpan(start, w.Length);
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
@@ -139,11 +177,7 @@ internal sealed class Adam : Optimizer
         }
     }
 
-    protected override IEnumerable<float[]> State(int slot)
-    {
-        yield return _m[slot];
-        yield return _v[slot];
-    }
+    protected override float[][] State(int slot) => new[] { _m[slot], _v[slot] };
 }
 
 /// <summary>
@@ -156,17 +190,18 @@ internal sealed class Sgd : Optimizer
     private readonly float _momentum;
     private readonly float[][] _velocity;
 
-    public Sgd(Network network, float learningRate, float momentum)
-        : base(network)
+    public Sgd(Network network, float learningRate, float momentum, int maxThreads)
+        : base(network, maxThreads)
     {
         _learningRate = learningRate;
         _momentum = momentum;
         _velocity = ZeroState();
     }
 
-    protected override void Update(int slot, Span<float> w, ReadOnlySpan<float> g)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    protected override void Update(int slot, int start, Span<float> w, ReadOnlySpan<float> g)
     {
-        Span<float> u = _velocity[slot];
+        Span<float> u = _velocity[slot].AsSpan(start, w.Length);
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
@@ -187,8 +222,5 @@ internal sealed class Sgd : Optimizer
         }
     }
 
-    protected override IEnumerable<float[]> State(int slot)
-    {
-        yield return _velocity[slot];
-    }
+    protected override float[][] State(int slot) => new[] { _velocity[slot] };
 }

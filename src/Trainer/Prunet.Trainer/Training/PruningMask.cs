@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Prunet.Training;
@@ -35,11 +36,15 @@ internal sealed class PruningMask
         return pruned == 0 ? null : new PruningMask(bits, pruned);
     }
 
-    /// <summary>Sets every pruned entry of <paramref name="values"/> (weights, their gradient or optimizer state) to +0.</summary>
-    public void Apply(Span<float> values)
+    /// <summary>
+    /// Sets every pruned entry of <paramref name="values"/> (weights, their gradient or optimizer
+    /// state, or the part of them from index <paramref name="start"/> on) to +0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Apply(Span<float> values, int start = 0)
     {
         Span<int> data = MemoryMarshal.Cast<float, int>(values);
-        ReadOnlySpan<int> bits = _bits;
+        ReadOnlySpan<int> bits = _bits.AsSpan(start, values.Length);
         int i = 0;
         for (; i <= data.Length - Vector<int>.Count; i += Vector<int>.Count)
         {
