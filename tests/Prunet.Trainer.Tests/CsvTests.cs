@@ -20,6 +20,15 @@ public class CsvTests : IDisposable
     }
 
     [Fact]
+    public void ReadsGzippedCsv()
+    {
+        string path = _dir.Write("g.csv.gz", IdxTests.Gzip(System.Text.Encoding.UTF8.GetBytes("a,y\n1,0\n2,1\n")));
+        Dataset data = DataSource.LoadDataset(path);
+        Assert.Equal(new float[] { 1, 2 }, data.X);
+        Assert.Equal("g.csv.gz", data.Name);
+    }
+
+    [Fact]
     public void TargetByNameAndTaskDetection()
     {
         // Integer labels order numerically ("10" after "9"); text labels ordinally.

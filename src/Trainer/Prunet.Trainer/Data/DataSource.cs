@@ -138,12 +138,15 @@ public static class DataSource
     {
         if (File.Exists(data))
         {
-            if (IdxReader.LooksLikeIdx(data))
+            byte[] bytes = IdxReader.ReadBytes(data);
+            if (IdxReader.LooksLikeIdx(bytes))
             {
-                throw new DataFormatException(data, "this is an IDX (or gzip) file, not CSV: pass the directory that holds the train-images and train-labels files");
+                throw new DataFormatException(data, "this is an IDX file, not CSV: pass the directory that holds the train-images and train-labels files");
             }
 
-            return (File.ReadAllText(data), data, Path.GetFileName(data));
+            // UTF-8 unless a byte order mark says otherwise; gzip-compressed CSV is decompressed above.
+            using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            return (reader.ReadToEnd(), data, Path.GetFileName(data));
         }
 
         if (Directory.Exists(data))

@@ -18,19 +18,9 @@ internal static class IdxReader
     /// <summary>Magic number of a label file: unsigned bytes (0x08), 1 dimension (count).</summary>
     public const int LabelsMagic = 0x00000801;
 
-    /// <summary>True when the file (or its gzip content) starts like an IDX file of unsigned bytes.</summary>
-    public static bool LooksLikeIdx(string path)
-    {
-        using FileStream stream = File.OpenRead(path);
-        var start = new byte[4];
-        int read = stream.ReadAtLeast(start, 2, throwOnEndOfStream: false);
-        if (read >= 2 && start[0] == 0x1F && start[1] == 0x8B)
-        {
-            return true;
-        }
-
-        return read == 4 && start[0] == 0 && start[1] == 0 && start[2] == 0x08 && start[3] is 1 or 3;
-    }
+    /// <summary>True when (decompressed) file content starts like an IDX file of unsigned bytes.</summary>
+    public static bool LooksLikeIdx(byte[] bytes)
+        => bytes.Length >= 4 && bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0x08 && bytes[3] is 1 or 3;
 
     /// <summary>
     /// Reads an image file and its label file as a classification dataset: one feature per pixel,
@@ -128,7 +118,8 @@ internal static class IdxReader
         return dims;
     }
 
-    private static byte[] ReadBytes(string path)
+    /// <summary>The file's bytes, decompressed when they are gzip (recognised by the gzip magic, not the name).</summary>
+    public static byte[] ReadBytes(string path)
     {
         byte[] bytes = File.ReadAllBytes(path);
         if (bytes.Length < 2 || bytes[0] != 0x1F || bytes[1] != 0x8B)
