@@ -111,6 +111,17 @@ internal static unsafe class TileKernels
             b += 32;
         }
 
+        if (rows == MR && cols == 32)
+        {
+            Store(c, c00, c01, add);
+            Store(c + ldc, c10, c11, add);
+            Store(c + (2 * ldc), c20, c21, add);
+            Store(c + (3 * ldc), c30, c31, add);
+            Store(c + (4 * ldc), c40, c41, add);
+            Store(c + (5 * ldc), c50, c51, add);
+            return;
+        }
+
         float* tile = stackalloc float[MR * 32];
         c00.Store(tile);
         c01.Store(tile + 16);
@@ -182,6 +193,19 @@ internal static unsafe class TileKernels
 
         left.Store(c);
         right.Store(c + 8);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* c, Vector512<float> left, Vector512<float> right, bool add)
+    {
+        if (add)
+        {
+            left += Vector512.Load(c);
+            right += Vector512.Load(c + 16);
+        }
+
+        left.Store(c);
+        right.Store(c + 16);
     }
 
     private static void CopyOut(float* tile, int nr, float* c, int ldc, int rows, int cols, bool add)
