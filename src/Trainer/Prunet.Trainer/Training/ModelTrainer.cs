@@ -120,18 +120,7 @@ public static class ModelTrainer
             epoch++;
             var clock = Stopwatch.StartNew();
             shuffle.Shuffle(order.AsSpan());
-            double lossSum = 0;
-            for (int start = 0; start < fit.Count; start += batchSize)
-            {
-                int rows = Math.Min(batchSize, fit.Count - start);
-                fit.Gather(order.AsSpan(start, rows), batch);
-                ReadOnlySpan<float> output = network.Forward(batch.X, rows);
-                lossSum += Loss(output, batch, rows, dOutput) * rows;
-                network.Backward(batch.X, rows, dOutput);
-                optimizer.Step();
-            }
-
-            double trainLoss = lossSum / fit.Count;
+            double trainLoss = Epoch(network, optimizer, fit, order, batch, dOutput);
             if (!double.IsFinite(trainLoss))
             {
                 throw new InvalidOperationException("training diverged in epoch " + epoch + ": the training loss is " + trainLoss + " (try a lower learning rate)");
@@ -160,6 +149,25 @@ public static class ModelTrainer
         }
 
         return epoch;
+    }
+
+    // One pass over the rows in the given order, a gradient step per mini-batch; the mean loss
+    // of the batches, each measured before its step.
+    private static double Epoch(Network network, Optimizer optimizer, TrainingRows fit, int[] order, TrainingRows batch, float[] dOutput)
+    {
+        int batchSize = batch.Count;
+        double lossSum = 0;
+        for (int start = 0; start < fit.Count; start += batchSize)
+        {
+            int rows = Math.Min(batchSize, fit.Count - start);
+            fit.Gather(order.AsSpan(start, rows), batch);
+            ReadOnlySpan<float> output = network.Forward(batch.X, rows);
+            lossSum += Loss(output, batch, rows, dOutput) * rows;
+            network.Backward(batch.X, rows, dOutput);
+            optimizer.Step();
+        }
+
+        return lossSum / fit.Count;
     }
 
     // The batch's mean loss; its gradient with respect to the network's outputs goes to dOutput.
