@@ -8,7 +8,8 @@ namespace Prunet;
 // clarity, not speed: sums are accumulated in double, in input order.
 public sealed partial class PrunedModel
 {
-    private int? _widestLayer;
+    // 0 until first computed; an int, so threads that race to compute it write the same value atomically.
+    private int _widestLayer;
 
     /// <summary>
     /// Computes the outputs for one row of raw features: preprocessing, every layer, then (for
@@ -19,7 +20,7 @@ public sealed partial class PrunedModel
     {
         CheckLength(input.Length, InputSize, nameof(input), "input features");
         CheckLength(output.Length, OutputSize, nameof(output), "outputs");
-        int width = _widestLayer ??= WidestLayer();
+        int width = _widestLayer > 0 ? _widestLayer : (_widestLayer = WidestLayer());
         float[] rented = ArrayPool<float>.Shared.Rent(2 * width);
         try
         {

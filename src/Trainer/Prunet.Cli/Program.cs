@@ -1,1 +1,6 @@
-return 0;
+namespace Prunet.Cli;
+
+internal static class Program
+{
+    private static int Main(string[] args) => PrunetCli.Run(args, Console.Out, Console.Error);
+}

@@ -102,9 +102,6 @@ public static class Evaluator
         var outputs = new float[(long)data.Rows * model.OutputSize];
         int chunks = (data.Rows + chunk - 1) / chunk;
 
-        // The interpreter computes its buffer width lazily into an int?, a write that is not atomic:
-        // one prediction on this thread first, so the parallel ones only read it.
-        model.Predict(data.Row(0), outputs.AsSpan(0, model.OutputSize));
         Parallel.For(0, chunks, c =>
         {
             int start = c * chunk;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Prunet.Data;
 
@@ -297,6 +296,9 @@ public static class ModelTrainer
         }
     }
 
+    /// <summary>The <c>producer</c> every model written by this version of the tools records: <c>prunet 0.1.0</c>.</summary>
+    public static string Producer { get; } = "prunet " + (typeof(ModelTrainer).Assembly.GetName().Version ?? new Version(0, 0, 0)).ToString(3);
+
     private static IReadOnlyDictionary<string, object?> Provenance(Dataset train, TrainingOptions options, int epochsRun)
     {
         var training = new Dictionary<string, object?>
@@ -304,8 +306,8 @@ public static class ModelTrainer
             ["hidden"] = options.Hidden.Select(h => (object?)h).ToList(),
             ["activation"] = ActivationNames.ToName(options.Activation),
             ["optimizer"] = options.Optimizer == OptimizerKind.Adam ? "adam" : "sgd",
-            ["learningRate"] = Shortest(options.LearningRate),
-            ["momentum"] = options.Optimizer == OptimizerKind.Sgd ? Shortest(options.Momentum) : null,
+            ["learningRate"] = options.LearningRate,
+            ["momentum"] = options.Optimizer == OptimizerKind.Sgd ? options.Momentum : null,
             ["batch"] = options.BatchSize,
             ["epochs"] = options.Epochs,
             ["epochsRun"] = epochsRun,
@@ -315,20 +317,16 @@ public static class ModelTrainer
         };
         if (options.Activation == Activation.LeakyRelu)
         {
-            training["leakyReluAlpha"] = Shortest(options.LeakyReluAlpha);
+            training["leakyReluAlpha"] = options.LeakyReluAlpha;
         }
 
-        Version version = typeof(ModelTrainer).Assembly.GetName().Version ?? new Version(0, 0, 0);
         return new Dictionary<string, object?>
         {
-            ["producer"] = "prunet " + version.ToString(3),
+            ["producer"] = Producer,
             ["dataset"] = train.Name,
             ["training"] = training,
         };
     }
-
-    // A float as the double its shortest text means: 0.001f is recorded as 0.001, not 0.0010000000474974513.
-    private static double Shortest(float value) => double.Parse(value.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 }
 
 /// <summary>Rows ready for the network: preprocessed features, and labels or standardised targets.</summary>

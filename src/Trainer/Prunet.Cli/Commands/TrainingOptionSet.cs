@@ -1,0 +1,88 @@
+using System.CommandLine;
+using Prunet.Training;
+
+namespace Prunet.Cli.Commands;
+
+/// <summary>Optimiser settings, shared by training and fine-tuning.</summary>
+internal sealed class TrainingOptionSet
+{
+    public TrainingOptionSet(string epochsName, int defaultEpochs, string epochsDescription)
+    {
+        Epochs = new Option<int>(epochsName) { Description = epochsDescription, DefaultValueFactory = _ => defaultEpochs, HelpName = "n" };
+    }
+
+    public Option<int> Epochs { get; }
+
+    public Option<int> Batch { get; } = new("--batch") { Description = "Mini-batch size.", DefaultValueFactory = _ => 32, HelpName = "n" };
+
+    public Option<float> LearningRate { get; } = new("--lr") { Description = "Learning rate.", DefaultValueFactory = _ => 1e-3f, HelpName = "rate" };
+
+    public Option<string> Optimizer { get; } = CreateOptimizer();
+
+    public Option<float> Momentum { get; } = new("--momentum") { Description = "Momentum of --optimizer sgd.", DefaultValueFactory = _ => 0.9f, HelpName = "m" };
+
+    public Option<int> Seed { get; } = new("--seed") { Description = "Seed of initialisation, shuffling and the validation split. The same seed gives the same model bytes on the same machine.", DefaultValueFactory = _ => 0, HelpName = "n" };
+
+    public Option<double> ValidationFraction { get; } = new("--validation-fraction")
+    {
+        Description = "Fraction of the training rows held out for validation: progress and any choice made during training (early stopping) use it, never the test rows.",
+        DefaultValueFactory = _ => 0.1,
+        HelpName = "fraction",
+    };
+
+    public Option<int> Patience { get; } = new("--patience")
+    {
+        Description = "Stop when the validation loss has not improved for this many epochs, and keep the best epoch's weights (0: train every epoch, keep the last).",
+        DefaultValueFactory = _ => 0,
+        HelpName = "epochs",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Epochs);
+        command.Options.Add(Batch);
+        command.Options.Add(LearningRate);
+        command.Options.Add(Optimizer);
+        command.Options.Add(Momentum);
+        command.Options.Add(Seed);
+        command.Options.Add(ValidationFraction);
+        command.Options.Add(Patience);
+    }
+
+    public TrainingOptions Read(ParseResult result, IReadOnlyList<int> hidden, Activation activation)
+    {
+        int epochs = result.GetValue(Epochs);
+        int batch = result.GetValue(Batch);
+        float learningRate = result.GetValue(LearningRate);
+        double validation = result.GetValue(ValidationFraction);
+        if (epochs < 0)
+        {
+            throw new ArgumentException($"{Epochs.Name} must be at least 0, got {epochs}");
+        }
+
+        if (batch < 1)
+        {
+            throw new ArgumentException($"--batch must be at least 1, got {batch}");
+        }
+
+        if (!(learningRate > 0 && float.IsFinite(learningRate)))
+        {
+            throw new ArgumentException($"--lr must be a positive number, got {learningRate}");
+        }
+
+        if (!(validation >= 0 && validation < 1))
+        {
+            throw new ArgumentException($"--validation-fraction must be at least 0 and below 1, got {validation}");
+        }
+
+        OptimizerKind optimizer = result.GetValue(Optimizer) == "sgd" ? OptimizerKind.Sgd : OptimizerKind.Adam;
+        return new TrainingOptions(hidden, activation, epochs, batch, learningRate, optimizer, result.GetValue(Momentum), result.GetValue(Seed), validation, result.GetValue(Patience));
+    }
+
+    private static Option<string> CreateOptimizer()
+    {
+        var option = new Option<string>("--optimizer") { Description = "adam, or sgd (with momentum).", DefaultValueFactory = _ => "adam", HelpName = "adam|sgd" };
+        option.AcceptOnlyFromAmong("adam", "sgd");
+        return option;
+    }
+}
