@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Prunet.Cli.Commands;
 
 namespace Prunet.Cli;
@@ -12,6 +13,8 @@ public static class PrunetCli
     /// <summary>Runs prunet with <paramref name="args"/>, writing to the given streams; returns the exit code.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
+        // Numbers print the same everywhere: 0.5, not 0,5.
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         var verbose = new Option<bool>("--verbose")
         {
             Description = "On errors, print the full exception with its stack trace.",

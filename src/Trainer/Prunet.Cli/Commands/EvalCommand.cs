@@ -37,7 +37,7 @@ internal static class EvalCommand
             }
 
             output.WriteLine(CommandText.DescribeData(split, dataOptions));
-            output.WriteLine($"{path}: {Reports.Shape(loaded)}, {loaded.Statistics.NonzeroWeights:N0} of {loaded.Statistics.Weights:N0} weights nonzero ({loaded.Statistics.Sparsity:P1} sparse)");
+            output.WriteLine($"{path}: {Reports.Shape(loaded)}, {loaded.Statistics.NonzeroWeights:N0} of {loaded.Statistics.Weights:N0} weights nonzero ({Reports.Percent(loaded.Statistics.Sparsity)} sparse)");
             output.WriteLine($"test {Reports.Describe(metrics)} ({metrics.Rows} rows)");
             return 0;
         });

@@ -63,14 +63,14 @@ internal static class InspectCommand
 
             if (loaded.Provenance.TryGetValue("metrics", out object? metrics) && metrics is IReadOnlyDictionary<string, object?> recorded)
             {
-                output.WriteLine("test metrics when written: " + string.Join(", ", recorded.Select(m => string.Format(CultureInfo.InvariantCulture, "{0} {1}", m.Key, m.Value))));
+                output.WriteLine("test metrics when written: " + string.Join(", ", recorded.Select(m => string.Format(CultureInfo.InvariantCulture, "{0} {1:0.####}", m.Key, m.Value))));
             }
 
             if (loaded.Provenance.TryGetValue("pruning", out object? pruning) && pruning is IReadOnlyList<object?> steps)
             {
                 foreach (IReadOnlyDictionary<string, object?> step in steps.OfType<IReadOnlyDictionary<string, object?>>())
                 {
-                    output.WriteLine(string.Format(CultureInfo.InvariantCulture, "pruned: {0}, pruning rate {1:P1}", step.GetValueOrDefault("method"), step.GetValueOrDefault("pruningRate")));
+                    output.WriteLine(string.Format(CultureInfo.InvariantCulture, "pruned: {0}, pruning rate {1}", step.GetValueOrDefault("method"), Reports.Percent(step.GetValueOrDefault("pruningRate") as double? ?? 0)));
                 }
             }
 

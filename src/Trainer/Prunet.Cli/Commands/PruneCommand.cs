@@ -117,10 +117,10 @@ internal static class PruneCommand
         foreach (LayerPruning layer in pruned.Layers)
         {
             DenseLayer shape = pruned.Model.Layers[layer.Layer];
-            rows.Add(new[] { layer.Layer.ToString(invariant), shape.InputSize + "→" + shape.OutputSize, layer.Weights.ToString("N0", invariant), layer.ZerosBefore.ToString("N0", invariant), layer.ZerosAfter.ToString("N0", invariant), layer.Rate.ToString("P1", invariant) });
+            rows.Add(new[] { layer.Layer.ToString(invariant), shape.InputSize + "→" + shape.OutputSize, layer.Weights.ToString("N0", invariant), layer.ZerosBefore.ToString("N0", invariant), layer.ZerosAfter.ToString("N0", invariant), Reports.Percent(layer.Rate) });
         }
 
-        rows.Add(new[] { "all", Reports.Shape(pruned.Model), pruned.Weights.ToString("N0", invariant), pruned.Layers.Sum(l => (long)l.ZerosBefore).ToString("N0", invariant), pruned.ZerosAfter.ToString("N0", invariant), pruned.Rate.ToString("P1", invariant) });
+        rows.Add(new[] { "all", Reports.Shape(pruned.Model), pruned.Weights.ToString("N0", invariant), pruned.Layers.Sum(l => (long)l.ZerosBefore).ToString("N0", invariant), pruned.ZerosAfter.ToString("N0", invariant), Reports.Percent(pruned.Rate) });
         Reports.WriteTable(log, rows);
         log.WriteLine($"before pruning:  {Reports.Describe(before)}");
         log.WriteLine($"after pruning:   {Reports.Describe(afterPruning)} ({Reports.Change(before, afterPruning)})");

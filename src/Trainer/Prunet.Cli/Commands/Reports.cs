@@ -11,6 +11,9 @@ internal static class Reports
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
+    /// <summary>A fraction as a percentage with one decimal: 0.8312 is "83.1%".</summary>
+    public static string Percent(double fraction) => (100 * fraction).ToString("0.0", Invariant) + "%";
+
     public static string Describe(Metrics metrics)
         => metrics.Accuracy is double accuracy
             ? string.Format(Invariant, "accuracy {0:F4}", accuracy)
@@ -56,12 +59,12 @@ internal static class Reports
                 ActivationNames.ToName(model.Layers[layer.Index].Activation),
                 layer.Weights.ToString("N0", Invariant),
                 layer.Nonzeros.ToString("N0", Invariant),
-                layer.Sparsity.ToString("P1", Invariant),
+                Percent(layer.Sparsity),
                 layer.DeadNeurons.ToString(Invariant),
             });
         }
 
-        rows.Add(new[] { "all", Shape(model), string.Empty, stats.Weights.ToString("N0", Invariant), stats.NonzeroWeights.ToString("N0", Invariant), stats.Sparsity.ToString("P1", Invariant), stats.DeadNeurons.ToString(Invariant) });
+        rows.Add(new[] { "all", Shape(model), string.Empty, stats.Weights.ToString("N0", Invariant), stats.NonzeroWeights.ToString("N0", Invariant), Percent(stats.Sparsity), stats.DeadNeurons.ToString(Invariant) });
         WriteTable(output, rows);
     }
 
@@ -150,16 +153,11 @@ internal sealed class EpochPrinter(TextWriter output) : IProgress<EpochReport>
 {
     public void Report(EpochReport value)
     {
-        int width = value.Epochs.ToString(CultureInfo.InvariantCulture).Length;
-        output.WriteLine(string.Format(
-            CultureInfo.InvariantCulture,
-            "epoch {0}/{1}  loss {2:F4}  validation loss {3:F4}  validation {4} {5:F4}  {6:F2} s",
-            value.Epoch.ToString(CultureInfo.InvariantCulture).PadLeft(width),
-            value.Epochs,
-            value.TrainLoss,
-            value.ValidationLoss,
-            value.MetricName,
-            value.ValidationMetric,
-            value.Seconds));
+        CultureInfo invariant = CultureInfo.InvariantCulture;
+        string epoch = value.Epoch.ToString(invariant).PadLeft(value.Epochs.ToString(invariant).Length);
+        string validation = double.IsNaN(value.ValidationLoss)
+            ? string.Empty // no validation rows (--validation-fraction 0)
+            : string.Format(invariant, "  validation loss {0:F4}  validation {1} {2:F4}", value.ValidationLoss, value.MetricName, value.ValidationMetric);
+        output.WriteLine(string.Format(invariant, "epoch {0}/{1}  loss {2:F4}{3}  {4:F2} s", epoch, value.Epochs, value.TrainLoss, validation, value.Seconds));
     }
 }
