@@ -10,7 +10,7 @@ internal sealed class DataOptionSet
 
     public Option<string> Data { get; } = new("--data")
     {
-        Description = "Training data: a bundled set (digits, iris, auto-mpg), a CSV file with a header row, or a directory of IDX files (train-*/t10k-*, .gz or raw).",
+        Description = "The data: a bundled set (digits, iris, auto-mpg), a CSV file with a header row, or a directory of IDX files (train-*/t10k-*, .gz or raw).",
         Required = true,
         HelpName = "name|file|dir",
     };
