@@ -1,0 +1,169 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Prunet.Generator.Emitting;
+using Prunet.Generator.Parsing;
+using Prunet.Generator.Planning;
+
+namespace Prunet.Generator;
+
+/// <summary>What the generator adds for one attributed class: a source file, diagnostics, or both.</summary>
+/// <param name="HintName">The generated file's name; empty when there is no source.</param>
+/// <param name="Source">The generated source, or null when the class could not be generated.</param>
+/// <param name="Diagnostics">Errors and warnings about the class and its binding.</param>
+internal sealed record GeneratedNetwork(string HintName, string? Source, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>
+/// Runs the stages for one declaration: bind its model path to a parsed model file, plan, emit.
+/// Never throws: an unexpected exception becomes diagnostic PRN099.
+/// </summary>
+internal static class NetworkSourceBuilder
+{
+    public static GeneratedNetwork Build(
+        DeclarationResult result,
+        ImmutableArray<ParsedModel> models,
+        EquatableArray<NetworkDeclaration> allDeclarations,
+        bool targetSupported,
+        CancellationToken cancellationToken)
+    {
+        if (result.Declaration == null)
+        {
+            return new GeneratedNetwork(string.Empty, null, new EquatableArray<DiagnosticInfo>(new[] { result.Error! }));
+        }
+
+        NetworkDeclaration declaration = result.Declaration;
+        try
+        {
+            return Build(declaration, models, allDeclarations, targetSupported, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var error = DiagnosticInfo.Create(Diagnostics.InternalError, declaration.AttributeLocation, declaration.FullName, e.GetType().Name + ": " + e.Message);
+            return new GeneratedNetwork(string.Empty, null, new EquatableArray<DiagnosticInfo>(new[] { error }));
+        }
+    }
+
+    private static GeneratedNetwork Build(
+        NetworkDeclaration declaration,
+        ImmutableArray<ParsedModel> models,
+        EquatableArray<NetworkDeclaration> allDeclarations,
+        bool targetSupported,
+        CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        GeneratedNetwork Fail() => new(string.Empty, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+
+        if (declaration.ShapeProblem != null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ClassNotStaticPartial, declaration.ClassLocation, declaration.FullName, declaration.ShapeProblem));
+        }
+
+        if (!Enum.IsDefined(typeof(KernelRequest), declaration.Kernel))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnknownKernel, declaration.AttributeLocation, declaration.Kernel.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        string? pathProblem = ModelPathBinding.Problem(declaration.ModelPath);
+        if (pathProblem != null)
+        {
+            string shown = declaration.ModelPath == null ? "given" : "'" + declaration.ModelPath + "'";
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.InvalidModelPath, declaration.AttributeLocation, shown, pathProblem));
+            return Fail();
+        }
+
+        ParsedModel[] matches = Bind(declaration.ModelPath!, models);
+        if (matches.Length == 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ModelFileNotFound, declaration.AttributeLocation, declaration.ModelPath!));
+            return Fail();
+        }
+
+        if (matches.Length > 1)
+        {
+            string files = string.Join(", ", matches.Select(m => m.Path));
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.AmbiguousModelPath, declaration.AttributeLocation, declaration.ModelPath!, matches.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), files));
+            return Fail();
+        }
+
+        ParsedModel file = matches[0];
+        foreach (NetworkDeclaration other in allDeclarations)
+        {
+            if (other.FullName == declaration.FullName)
+            {
+                continue;
+            }
+
+            if (other.Kernel == declaration.Kernel && other.ModelPath != null && ModelPathBinding.Problem(other.ModelPath) == null)
+            {
+                ParsedModel[] theirs = Bind(other.ModelPath, models);
+                if (theirs.Length == 1 && theirs[0].Path == file.Path)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.DuplicateBinding, declaration.AttributeLocation, declaration.ModelPath!, other.FullName));
+                }
+            }
+        }
+
+        if (!targetSupported)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedTarget, declaration.AttributeLocation, declaration.FullName));
+        }
+
+        // A bad model file is reported once, at the file, by the model step; a bad class or kernel above.
+        if (file.Model == null || !targetSupported || declaration.ShapeProblem != null || !Enum.IsDefined(typeof(KernelRequest), declaration.Kernel))
+        {
+            return Fail();
+        }
+
+        if (IsShadowed(declaration, allDeclarations))
+        {
+            // The attribute is on two parts of one class (the compiler reports CS0579); generate once.
+            return Fail();
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        NetworkPlan plan = NetworkPlanner.Plan(file.Model, (KernelRequest)declaration.Kernel);
+        foreach (PlanWarning warning in plan.Warnings)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                Diagnostics.LayerTooLargeToUnroll,
+                declaration.AttributeLocation,
+                warning.LayerNumber.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                declaration.FullName,
+                warning.Nonzeros.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                warning.LongestRow.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                KernelChoice.MaxUnrolledWeights.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                KernelChoice.MaxUnrolledRow.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        string source = NetworkEmitter.Emit(declaration, plan, file.Hash);
+        return new GeneratedNetwork(NetworkEmitter.HintName(declaration), source, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+    }
+
+    /// <summary>The parsed model files whose path ends with the model path, ordered by path.</summary>
+    public static ParsedModel[] Bind(string modelPath, ImmutableArray<ParsedModel> models)
+        => models.Where(m => ModelPathBinding.Matches(m.Path, modelPath)).OrderBy(m => m.Path, StringComparer.Ordinal).ToArray();
+
+    private static bool IsShadowed(NetworkDeclaration declaration, EquatableArray<NetworkDeclaration> all)
+    {
+        foreach (NetworkDeclaration other in all)
+        {
+            if (other.FullName == declaration.FullName && Before(other, declaration))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Before(NetworkDeclaration a, NetworkDeclaration b)
+    {
+        string fileA = a.AttributeLocation?.FilePath ?? string.Empty;
+        string fileB = b.AttributeLocation?.FilePath ?? string.Empty;
+        int byFile = string.CompareOrdinal(fileA, fileB);
+        return byFile != 0 ? byFile < 0 : (a.AttributeLocation?.Span.Start ?? 0) < (b.AttributeLocation?.Span.Start ?? 0);
+    }
+}
