@@ -71,7 +71,7 @@ internal static class NetworkEmitter
         string outputs = classifier
             ? (model.Layers[model.Layers.Count - 1].Activation == Activation.Softmax ? "class probabilities (softmax)" : "class scores")
             : (model.Postprocessing != null ? "predicted values (postprocessing built in)" : "predicted values");
-        string dead = stats.DeadNeurons == 0 ? string.Empty : ", " + stats.DeadNeurons + " dead neurons removed";
+        string dead = stats.DeadNeurons == 0 ? string.Empty : ", " + SourceWriter.Plural(stats.DeadNeurons, "dead neuron") + " removed";
 
         w.Line("/// <summary>Number of raw input features a prediction takes: " + model.InputSize + ".</summary>");
         w.Line(GeneratedCode);
@@ -101,10 +101,10 @@ internal static class NetworkEmitter
         w.Line("/// Computes the " + outputs + " for one row of raw features; preprocessing is built in.");
         w.Line("/// Network: " + shape + ".");
         w.Line("/// Weights: " + SourceWriter.Count(stats.NonzeroWeights) + " of " + SourceWriter.Count(stats.Weights) + " remain (" + SourceWriter.Percent(stats.Sparsity) + " sparse)" + dead + ".");
-        w.Line("/// Cost: " + SourceWriter.Count(plan.MultiplyAdds) + " multiply-adds per prediction, no allocation.");
+        w.Line("/// Cost: " + SourceWriter.Plural(plan.MultiplyAdds, "multiply-add") + " per prediction, no allocation.");
         w.Line("/// </summary>");
         w.Line("/// <param name=\"input\">The " + model.InputSize + " raw input features.</param>");
-        w.Line("/// <param name=\"output\">Receives the " + model.OutputSize + " outputs.</param>");
+        w.Line("/// <param name=\"output\">Receives the " + (model.OutputSize == 1 ? "output" : model.OutputSize + " outputs") + ".</param>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span's length is not <see cref=\"InputSize\"/> or <see cref=\"OutputSize\"/>.</exception>");
         w.Line(GeneratedCode);
         w.Open("public static void Predict(" + ReadOnlySpan + " input, " + Span + " output)");
@@ -246,7 +246,7 @@ internal static class NetworkEmitter
         bool gather = plan.UsedInputs.Length != model.InputSize;
         bool scale = plan.InputShift != null;
         int unused = model.InputSize - plan.UsedInputs.Length;
-        w.Line("// Input: " + model.InputSize + " raw features" + (gather ? ", of which " + unused + " are read by no weight and skipped" : string.Empty)
+        w.Line("// Input: " + model.InputSize + " raw features" + (gather ? "; " + SourceWriter.Plural(unused, "feature") + " read by no weight " + (unused == 1 ? "is" : "are") + " skipped" : string.Empty)
             + (scale ? "; x' = (x - shift) * scale per feature." : "."));
         string indexType = model.InputSize <= ushort.MaxValue + 1 ? "ushort" : "int";
         if (gather)
@@ -293,20 +293,20 @@ internal static class NetworkEmitter
         var changes = new List<string>();
         if (layer.Inputs != original.InputSize)
         {
-            changes.Add((original.InputSize - layer.Inputs) + " inputs never read");
+            changes.Add(SourceWriter.Plural(original.InputSize - layer.Inputs, "input") + " never read");
         }
 
         if (layer.RemovedNeurons > 0)
         {
-            changes.Add(layer.RemovedNeurons + " neurons removed (no outgoing weights)");
+            changes.Add(SourceWriter.Plural(layer.RemovedNeurons, "neuron") + " removed (no outgoing weights)");
         }
 
         if (layer.FoldedNeurons > 0)
         {
-            changes.Add(layer.FoldedNeurons + " constant neurons folded into the next layer's biases (no incoming weights)");
+            changes.Add(SourceWriter.Plural(layer.FoldedNeurons, "constant neuron") + " folded into the next layer's biases (no incoming weights)");
         }
 
-        w.Line("// Computed: " + layer.Inputs + " → " + layer.Outputs + ", " + SourceWriter.Count(layer.Nonzeros) + " multiply-adds" + (changes.Count == 0 ? "." : "; " + string.Join("; ", changes) + "."));
+        w.Line("// Computed: " + layer.Inputs + " → " + layer.Outputs + ", " + SourceWriter.Plural(layer.Nonzeros, "multiply-add") + (changes.Count == 0 ? "." : "; " + string.Join("; ", changes) + "."));
         w.Line("// Kernel: " + layer.Kernel + " (" + layer.KernelReason + ").");
     }
 

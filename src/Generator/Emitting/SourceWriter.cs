@@ -56,6 +56,9 @@ internal sealed class SourceWriter
     /// <summary>A number with thousands separators, for comments and docs.</summary>
     public static string Count(long value) => value.ToString("#,0", CultureInfo.InvariantCulture);
 
+    /// <summary>"1 input", "2 inputs", "1,024 inputs".</summary>
+    public static string Plural(long count, string noun) => Count(count) + " " + noun + (count == 1 ? string.Empty : "s");
+
     public static string Percent(double fraction) => (fraction * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
     /// <summary>A regular C# string literal.</summary>
