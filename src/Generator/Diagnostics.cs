@@ -53,7 +53,7 @@ internal static class Diagnostics
     public static readonly DiagnosticDescriptor UnreadableModelFile = Error(
         "PRN007",
         "Model file cannot be read",
-        "The model file '{0}' could not be read");
+        "The model file '{0}' could not be read: {1}");
 
     /// <summary>The class is not 'static partial', or a containing type is not 'partial'.</summary>
     public static readonly DiagnosticDescriptor ClassNotStaticPartial = Error(

@@ -14,11 +14,12 @@ namespace Prunet.Generator.Parsing;
 /// </summary>
 internal sealed class ModelText : IEquatable<ModelText>
 {
-    private ModelText(string path, string hash, SourceText? text)
+    private ModelText(string path, string hash, SourceText? text, string? readError)
     {
         Path = path;
         Hash = hash;
         Text = text;
+        ReadError = readError;
     }
 
     public string Path { get; }
@@ -29,13 +30,25 @@ internal sealed class ModelText : IEquatable<ModelText>
     /// <summary>The compiler's text of the file (not copied); null when it could not be read.</summary>
     public SourceText? Text { get; }
 
+    /// <summary>Why the text could not be read (the exception's message), or null.</summary>
+    public string? ReadError { get; }
+
     public static ModelText Read(AdditionalText file, CancellationToken cancellationToken)
     {
-        SourceText? text = file.GetText(cancellationToken);
-        return new ModelText(file.Path, text == null ? string.Empty : Sha256(text.ToString()), text);
+        try
+        {
+            SourceText? text = file.GetText(cancellationToken);
+            return text == null
+                ? new ModelText(file.Path, string.Empty, null, "the compiler has no text for it")
+                : new ModelText(file.Path, Sha256(text.ToString()), text, null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new ModelText(file.Path, string.Empty, null, e.GetType().Name + ": " + e.Message);
+        }
     }
 
-    public bool Equals(ModelText? other) => other != null && Path == other.Path && Hash == other.Hash;
+    public bool Equals(ModelText? other) => other != null && Path == other.Path && Hash == other.Hash && ReadError == other.ReadError;
 
     public override bool Equals(object? obj) => Equals(obj as ModelText);
 
@@ -85,13 +98,14 @@ internal sealed class ParsedModel : IEquatable<ParsedModel>
     {
         if (file.Text == null)
         {
-            return new ParsedModel(file.Path, file.Hash, null, DiagnosticInfo.Create(Diagnostics.UnreadableModelFile, null, file.Path));
+            return new ParsedModel(file.Path, file.Hash, null, DiagnosticInfo.Create(Diagnostics.UnreadableModelFile, null, file.Path, file.ReadError ?? "unknown error"));
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        string json = file.Text.ToString();
+        string json = string.Empty;
         try
         {
+            json = file.Text.ToString();
             return new ParsedModel(file.Path, file.Hash, PrunedModel.Parse(json, file.Path), null);
         }
         catch (PrunedModelFormatException e)
@@ -100,7 +114,7 @@ internal sealed class ParsedModel : IEquatable<ParsedModel>
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LocationInfo where = LocationInfo.InText(file.Path, file.Text, 0, 0);
+            var where = new LocationInfo(file.Path, default, default); // the text itself may be what failed
             return new ParsedModel(file.Path, file.Hash, null, DiagnosticInfo.Create(Diagnostics.InternalError, where, file.Path, e.GetType().Name + ": " + e.Message));
         }
     }
