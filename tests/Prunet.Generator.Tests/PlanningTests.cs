@@ -84,6 +84,7 @@ public sealed class PlanningTests
     [InlineData(16, 16, 0.0, "Unrolled")] // 256 weights
     [InlineData(20, 20, 0.0, "DenseSimd")] // 400 weights, dense
     [InlineData(100, 100, 0.7, "DenseSimd")] // 30% dense
+    [InlineData(100, 100, 0.85, "SparseRows")] // 15% dense
     [InlineData(100, 100, 0.9, "SparseRows")] // 10% dense
     [InlineData(784, 300, 0.9, "SparseRows")]
     public void AutoChoosesByNonzerosAndDensity(int inputs, int outputs, double sparsity, string expected)
