@@ -1,3 +1,5 @@
+extern alias gen;
+
 using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
@@ -119,10 +121,13 @@ public sealed class DiagnosticTests
     [Fact]
     public void PRN005_LayerSizesThatDoNotChain()
     {
-        string json = TinyJson.Replace("\"in\": 3", "\"in\": 4");
+        // Layer 2 takes 4 inputs (with 2 × 4 weights) but layer 1 has 3 outputs.
+        string json = TinyJson.Replace("\"in\": 3", "\"in\": 4").Replace("[1,-1,0.5,-0.5,1,0.25]", "[1,-1,0.5,0,-0.5,1,0.25,0]");
         Assert.NotEqual(TinyJson, json);
         Diagnostic d = Single(GeneratorHarness.Run(Declaration(), (ModelFile, json)), "PRN005");
         AssertAtReaderError(d, json);
+        Assert.Contains("must chain", d.GetMessage());
+        Assert.Contains("$.layers[1].in", d.GetMessage());
     }
 
     [Theory]
@@ -264,6 +269,17 @@ public sealed class DiagnosticTests
         }
 
         Assert.True(n2 > 20, "most mutations should be invalid");
+    }
+
+    [Fact]
+    public void EveryDiagnosticIsDocumented()
+    {
+        string docs = File.ReadAllText(Path.Combine(Snapshot.RepositoryRoot(), "docs", "diagnostics.md"));
+        foreach (DiagnosticDescriptor descriptor in gen::Prunet.Generator.Diagnostics.All)
+        {
+            Assert.Contains("\n## " + descriptor.Id + "\n", docs);
+            Assert.Contains("| [" + descriptor.Id + "](#" + descriptor.Id.ToLowerInvariant() + ") | " + descriptor.DefaultSeverity + " | " + descriptor.Title + " |", docs);
+        }
     }
 
     /// <summary>An AdditionalFiles item the compiler cannot read.</summary>

@@ -140,14 +140,7 @@ namespace Demo
     [Fact]
     public void GeneratorVersionMatchesTheBuildVersion()
     {
-        DirectoryInfo? root = new(Snapshot.Directory());
-        while (root != null && !File.Exists(Path.Combine(root.FullName, "Directory.Build.props")))
-        {
-            root = root.Parent;
-        }
-
-        Assert.NotNull(root);
-        string props = File.ReadAllText(Path.Combine(root!.FullName, "Directory.Build.props"));
+        string props = File.ReadAllText(Path.Combine(Snapshot.RepositoryRoot(), "Directory.Build.props"));
         Assert.Contains("<Version>" + gen::Prunet.Generator.GeneratorInfo.Version + "</Version>", props);
     }
 }

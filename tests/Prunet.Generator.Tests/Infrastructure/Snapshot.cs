@@ -8,8 +8,23 @@ namespace Prunet.Tests.Infrastructure;
 /// </summary>
 public static class Snapshot
 {
-    public static string Directory([CallerFilePath] string thisFile = "")
-        => Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(thisFile)!)!, "Snapshots");
+    public static string Directory() => Path.Combine(TestProjectDirectory(), "Snapshots");
+
+    // The caller's file is always this one: Infrastructure/Snapshot.cs in the test project.
+    private static string TestProjectDirectory([CallerFilePath] string thisFile = "")
+        => Path.GetDirectoryName(Path.GetDirectoryName(thisFile)!)!;
+
+    /// <summary>The repository's root: the nearest folder above the tests with Directory.Build.props.</summary>
+    public static string RepositoryRoot()
+    {
+        DirectoryInfo? root = new(Directory());
+        while (root != null && !File.Exists(Path.Combine(root.FullName, "Directory.Build.props")))
+        {
+            root = root.Parent;
+        }
+
+        return root?.FullName ?? throw new InvalidOperationException("no Directory.Build.props above " + Directory());
+    }
 
     public static void Match(string name, string actual)
     {
