@@ -79,11 +79,11 @@ internal static class Diagnostics
         "Layer too large to unroll",
         "Layer {0} of '{1}' has {2} nonzero weights ({3} in its longest row), more than the {4} ({5} per row) that are unrolled; it uses the SparseRows kernel instead");
 
-    /// <summary>The compilation lacks the .NET 8 APIs the generated code uses.</summary>
+    /// <summary>The compilation lacks the .NET 8 APIs or the C# 11 features the generated code uses.</summary>
     public static readonly DiagnosticDescriptor UnsupportedTarget = Error(
         "PRN012",
         "Target framework not supported",
-        "The code generated for '{0}' needs .NET 8 or later (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated was not found); target net8.0 or later");
+        "The code generated for '{0}' needs {1}");
 
     /// <summary>A bug in the generator: an exception it did not expect.</summary>
     public static readonly DiagnosticDescriptor InternalError = Error(

@@ -25,7 +25,7 @@ internal static class NetworkSourceBuilder
         DeclarationResult result,
         ImmutableArray<ParsedModel> models,
         EquatableArray<NetworkDeclaration> allDeclarations,
-        bool targetSupported,
+        string? targetProblem,
         CancellationToken cancellationToken)
     {
         if (result.Declaration == null)
@@ -36,7 +36,7 @@ internal static class NetworkSourceBuilder
         NetworkDeclaration declaration = result.Declaration;
         try
         {
-            return Build(declaration, models, allDeclarations, targetSupported, cancellationToken);
+            return Build(declaration, models, allDeclarations, targetProblem, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -49,7 +49,7 @@ internal static class NetworkSourceBuilder
         NetworkDeclaration declaration,
         ImmutableArray<ParsedModel> models,
         EquatableArray<NetworkDeclaration> allDeclarations,
-        bool targetSupported,
+        string? targetProblem,
         CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
@@ -105,13 +105,13 @@ internal static class NetworkSourceBuilder
             }
         }
 
-        if (!targetSupported)
+        if (targetProblem != null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedTarget, declaration.AttributeLocation, declaration.FullName));
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedTarget, declaration.AttributeLocation, declaration.FullName, targetProblem));
         }
 
         // A bad model file is reported once, at the file, by the model step; a bad class or kernel above.
-        if (file.Model == null || !targetSupported || declaration.ShapeProblem != null || !Enum.IsDefined(typeof(KernelRequest), declaration.Kernel))
+        if (file.Model == null || targetProblem != null || declaration.ShapeProblem != null || !Enum.IsDefined(typeof(KernelRequest), declaration.Kernel))
         {
             return Fail();
         }

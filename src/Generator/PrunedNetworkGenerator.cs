@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Prunet.Generator.Emitting;
 using Prunet.Generator.Parsing;
 
@@ -54,14 +55,14 @@ public sealed class PrunedNetworkGenerator : IIncrementalGenerator
             }
         });
 
-        IncrementalValueProvider<bool> targetSupported = context.CompilationProvider
-            .Select(static (compilation, _) => HasNet8Apis(compilation))
+        IncrementalValueProvider<string?> targetProblem = context.CompilationProvider
+            .Select(static (compilation, _) => TargetProblem(compilation))
             .WithTrackingName(TrackingNames.TargetFramework);
 
         IncrementalValuesProvider<GeneratedNetwork> networks = declarations
             .Combine(models.Collect())
             .Combine(allDeclarations)
-            .Combine(targetSupported)
+            .Combine(targetProblem)
             .Select(static (input, cancellationToken) => NetworkSourceBuilder.Build(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right, cancellationToken))
             .WithTrackingName(TrackingNames.Networks);
 
@@ -95,11 +96,21 @@ public sealed class PrunedNetworkGenerator : IIncrementalGenerator
 
     // Vector256.IsHardwareAccelerated, Vector256.Sum/LoadUnsafe and constant ReadOnlySpan<float>
     // data without allocation (RuntimeHelpers.CreateSpan) all arrived in .NET 7; .NET 8 is the
-    // oldest supported runtime that has them.
-    private static bool HasNet8Apis(Compilation compilation)
+    // oldest supported runtime that has them. File-local types need C# 11.
+    private static string? TargetProblem(Compilation compilation)
     {
         INamedTypeSymbol? vector256 = compilation.GetTypeByMetadataName("System.Runtime.Intrinsics.Vector256");
-        return vector256 != null && !vector256.GetMembers("IsHardwareAccelerated").IsEmpty;
+        if (vector256 == null || vector256.GetMembers("IsHardwareAccelerated").IsEmpty)
+        {
+            return ".NET 8 or later (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated was not found); target net8.0 or later";
+        }
+
+        if (compilation is CSharpCompilation csharp && csharp.LanguageVersion < LanguageVersion.CSharp11)
+        {
+            return "C# 11 or later (LangVersion is " + csharp.LanguageVersion.ToDisplayString() + "); remove the LangVersion setting or raise it";
+        }
+
+        return null;
     }
 }
 

@@ -222,6 +222,21 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void PRN012_LanguageVersionWithoutFileLocalTypes()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(new[] { Declaration() });
+        var options = new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp10);
+        compilation = compilation.ReplaceSyntaxTree(compilation.SyntaxTrees.First(), Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(Declaration(), options, "/src/File0.cs"));
+        GeneratorDriver driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create(
+            new[] { new gen::Prunet.Generator.PrunedNetworkGenerator().AsSourceGenerator() },
+            new[] { new InMemoryAdditionalText(ModelFile, TinyJson) },
+            options).RunGenerators(compilation);
+        Diagnostic d = Assert.Single(driver.GetRunResult().Diagnostics, x => x.Id == "PRN012");
+        AssertAt(d, "/src/File0.cs", 5);
+        Assert.Contains("C# 11", d.GetMessage());
+    }
+
+    [Fact]
     public void PRN099_UnexpectedExceptionBecomesADiagnosticNotACrash()
     {
         GeneratorRun run = GeneratorHarness.Run(new[] { Declaration() }, new AdditionalText[] { new FaultyText(ModelFile, TinyJson) });

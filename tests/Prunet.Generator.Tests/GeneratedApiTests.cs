@@ -103,9 +103,12 @@ namespace Demo
         Assert.NotNull(assembly.Assembly.GetType("Demo.Outer+Nested")!.GetMethod("Predict"));
 
         // No mutable static state: every static field is read-only or constant.
-        foreach (Type type in new[] { tiny, sparse })
+        Type[] implementations = assembly.Assembly.GetTypes().Where(t => t.Namespace == "Prunet.Generated").ToArray();
+        Assert.Equal(3, implementations.Length); // one file-local class per network
+        Assert.All(implementations, t => Assert.False(t.IsPublic));
+        foreach (Type type in implementations.Append(tiny).Append(sparse))
         {
-            foreach (FieldInfo field in type.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic).Concat(type.GetNestedTypes(BindingFlags.NonPublic).SelectMany(t => t.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))))
+            foreach (FieldInfo field in type.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
             {
                 Assert.True(field.IsInitOnly || field.IsLiteral, type.Name + "." + field.Name + " is mutable");
             }
@@ -128,6 +131,38 @@ namespace Demo
         using LoadedAssembly assembly = Build(out _);
         string result = (string)assembly.Call("Demo.Probe", "Check", which, inputLength, outputLength)!;
         Assert.StartsWith(expected, result);
+    }
+
+    [Fact]
+    public void UserTypesNamedLikeSystemTypesDoNotChangeTheGeneratedCode()
+    {
+        const string Shadows = @"using Prunet;
+public class Vector256 { }
+public class MathF { }
+namespace Demo
+{
+    public class Span { }
+    public class ReadOnlySpan { }
+    public class Unsafe { }
+    public class MemoryMarshal { }
+    public class ArgumentException { }
+    public class GeneratedCode { }
+
+    [PrunedNetwork(""dense.model.json"", Kernel = PrunedNetworkKernel.DenseSimd)]
+    public static partial class Dense { }
+
+    [PrunedNetwork(""sparse.model.json"", Kernel = PrunedNetworkKernel.SparseRows)]
+    public static partial class Sparse { }
+
+    public static partial class Global { }
+}
+
+[PrunedNetwork(""dense.model.json"", Kernel = PrunedNetworkKernel.Unrolled)]
+public static partial class InGlobalNamespace { }
+";
+        GeneratorRun run = GeneratorHarness.Run(Shadows, ("/p/dense.model.json", SnapshotTests.DenseNet().ToJson()), ("/p/sparse.model.json", SnapshotTests.SparseNet().ToJson()));
+        Assert.Empty(run.Diagnostics);
+        GeneratorHarness.Emit(run.Output);
     }
 
     [Fact]

@@ -220,20 +220,20 @@ internal static class LayerEmitter
         w.Line("int i = 0;");
         w.Line("float sum;");
         w.Line("// A JIT-time constant: the JIT compiles one branch and drops the other.");
-        w.Open("if (" + Vector256 + ".IsHardwareAccelerated)");
+        w.Open("if (Vector256.IsHardwareAccelerated)");
         w.Line(Vector256Float + " " + string.Join(", ", Names("v", Accumulators, " = " + Vector256Float + ".Zero")) + ";");
         w.Open("for (; i <= " + inputs + " - " + step + "; i += " + step + ")");
         for (int a = 0; a < Accumulators; a++)
         {
             string offset = a == 0 ? "(nuint)i" : "(nuint)(i + " + (a * lanes) + ")";
-            w.Line("v" + a + " = MultiplyAdd(" + Vector256 + ".LoadUnsafe(ref row, " + offset + "), " + Vector256 + ".LoadUnsafe(ref xs, " + offset + "), v" + a + ");");
+            w.Line("v" + a + " = MultiplyAdd(Vector256.LoadUnsafe(ref row, " + offset + "), Vector256.LoadUnsafe(ref xs, " + offset + "), v" + a + ");");
         }
 
         w.Close();
         w.Open("for (; i <= " + inputs + " - " + lanes + "; i += " + lanes + ")");
-        w.Line("v0 = MultiplyAdd(" + Vector256 + ".LoadUnsafe(ref row, (nuint)i), " + Vector256 + ".LoadUnsafe(ref xs, (nuint)i), v0);");
+        w.Line("v0 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)i), Vector256.LoadUnsafe(ref xs, (nuint)i), v0);");
         w.Close();
-        w.Line("sum = " + Vector256 + ".Sum(" + Combine("v", Accumulators) + ");");
+        w.Line("sum = Vector256.Sum(" + Combine("v", Accumulators) + ");");
         w.Close();
         w.Open("else");
         w.Line("float " + string.Join(", ", Names("s", Accumulators, " = 0f")) + ";");
@@ -280,7 +280,7 @@ internal static class LayerEmitter
                 helpers.Add("Sigmoid");
                 return "Sigmoid(" + z + ")";
             case Activation.Tanh:
-                return MathF + ".Tanh(" + z + ")";
+                return "MathF.Tanh(" + z + ")";
             default:
                 return z;
         }
@@ -314,7 +314,7 @@ internal static class LayerEmitter
     /// </summary>
     private static void Table(SourceWriter w, string type, string name, List<string> values)
     {
-        string signature = "private static global::System.ReadOnlySpan<" + type + "> " + name + " => new " + type + "[]";
+        string signature = "private static ReadOnlySpan<" + type + "> " + name + " => new " + type + "[]";
         if (values.Count <= ValuesPerLine)
         {
             w.Line(signature + " { " + string.Join(", ", values) + (values.Count == 0 ? "};" : " };"));

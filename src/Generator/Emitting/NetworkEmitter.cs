@@ -24,6 +24,14 @@ internal static class NetworkEmitter
         return name.Append(".g.cs").ToString();
     }
 
+    /// <summary>The file-local class with the computation: the class's name, then "Inference".</summary>
+    public static string ImplementationName(NetworkDeclaration declaration)
+    {
+        string name = declaration.ClassName;
+        int generic = name.IndexOf('<');
+        return (generic < 0 ? name : name.Substring(0, generic)) + "Inference";
+    }
+
     public static string Emit(NetworkDeclaration declaration, NetworkPlan plan, string modelHash)
     {
         var w = new SourceWriter();
@@ -44,10 +52,8 @@ internal static class NetworkEmitter
         }
 
         w.Open("static partial class " + declaration.ClassName);
-        string inference = declaration.ClassName == "Inference" ? "InferenceCode" : "Inference";
-        EmitPublicMembers(w, plan, inference);
-        w.Line();
-        EmitInference(w, plan, inference);
+        string implementation = ImplementationName(declaration);
+        EmitPublicMembers(w, plan, "global::" + ImplementationNamespace + "." + implementation);
         w.Close();
         foreach (ContainingType _ in declaration.ContainingTypes)
         {
@@ -59,10 +65,20 @@ internal static class NetworkEmitter
             w.Close();
         }
 
+        w.Line();
+        w.Open("namespace " + ImplementationNamespace);
+        foreach (string import in ImplementationUsings)
+        {
+            w.Line("using " + import + ";");
+        }
+
+        w.Line();
+        EmitImplementation(w, plan, declaration, implementation);
+        w.Close();
         return w.ToString();
     }
 
-    private static void EmitPublicMembers(SourceWriter w, NetworkPlan plan, string inference)
+    private static void EmitPublicMembers(SourceWriter w, NetworkPlan plan, string implementation)
     {
         PrunedModel model = plan.Model;
         ModelStatistics stats = model.Statistics;
@@ -74,17 +90,17 @@ internal static class NetworkEmitter
         string dead = stats.DeadNeurons == 0 ? string.Empty : ", " + SourceWriter.Plural(stats.DeadNeurons, "dead neuron") + " removed";
 
         w.Line("/// <summary>Number of raw input features a prediction takes: " + model.InputSize + ".</summary>");
-        w.Line(GeneratedCode);
+        w.Line(GlobalGeneratedCode);
         w.Line("public const int InputSize = " + model.InputSize + ";");
         w.Line();
         w.Line("/// <summary>Number of outputs a prediction produces: " + model.OutputSize + (classifier ? ", one per class" : string.Empty) + ".</summary>");
-        w.Line(GeneratedCode);
+        w.Line(GlobalGeneratedCode);
         w.Line("public const int OutputSize = " + model.OutputSize + ";");
         if (model.Labels != null)
         {
             w.Line();
             w.Line("/// <summary>The class names, one per output: <c>Labels[PredictClass(input)]</c> names the predicted class.</summary>");
-            w.Line(GeneratedCode);
+            w.Line(GlobalGeneratedCode);
             w.Line("public static global::System.Collections.Generic.IReadOnlyList<string> Labels { get; } = global::System.Array.AsReadOnly(new string[] { " + string.Join(", ", model.Labels.Select(SourceWriter.String)) + " });");
         }
 
@@ -92,7 +108,7 @@ internal static class NetworkEmitter
         {
             w.Line();
             w.Line("/// <summary>The input features' names, in the order <see cref=\"Predict\"/> takes them.</summary>");
-            w.Line(GeneratedCode);
+            w.Line(GlobalGeneratedCode);
             w.Line("public static global::System.Collections.Generic.IReadOnlyList<string> InputNames { get; } = global::System.Array.AsReadOnly(new string[] { " + string.Join(", ", model.InputNames.Select(SourceWriter.String)) + " });");
         }
 
@@ -106,11 +122,11 @@ internal static class NetworkEmitter
         w.Line("/// <param name=\"input\">The " + model.InputSize + " raw input features.</param>");
         w.Line("/// <param name=\"output\">Receives the " + (model.OutputSize == 1 ? "output" : model.OutputSize + " outputs") + ".</param>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span's length is not <see cref=\"InputSize\"/> or <see cref=\"OutputSize\"/>.</exception>");
-        w.Line(GeneratedCode);
-        w.Open("public static void Predict(" + ReadOnlySpan + " input, " + Span + " output)");
-        w.Line(inference + ".CheckLength(input.Length, InputSize, \"input\", \"input features\");");
-        w.Line(inference + ".CheckLength(output.Length, OutputSize, \"output\", \"outputs\");");
-        w.Line(inference + ".Forward(input, output);");
+        w.Line(GlobalGeneratedCode);
+        w.Open("public static void Predict(" + GlobalReadOnlySpan + " input, " + GlobalSpan + " output)");
+        w.Line(implementation + ".CheckLength(input.Length, InputSize, \"input\", \"input features\");");
+        w.Line(implementation + ".CheckLength(output.Length, OutputSize, \"output\", \"outputs\");");
+        w.Line(implementation + ".Forward(input, output);");
         w.Close();
         if (classifier)
         {
@@ -121,12 +137,12 @@ internal static class NetworkEmitter
             w.Line("/// </summary>");
             w.Line("/// <param name=\"input\">The " + model.InputSize + " raw input features.</param>");
             w.Line("/// <exception cref=\"global::System.ArgumentException\">The length of <paramref name=\"input\"/> is not <see cref=\"InputSize\"/>.</exception>");
-            w.Line(GeneratedCode);
-            w.Open("public static int PredictClass(" + ReadOnlySpan + " input)");
-            w.Line(inference + ".CheckLength(input.Length, InputSize, \"input\", \"input features\");");
-            w.Line(Span + " scores = stackalloc float[OutputSize];");
-            w.Line(inference + ".Forward(input, scores);");
-            w.Line("return " + inference + ".ArgMax(scores);");
+            w.Line(GlobalGeneratedCode);
+            w.Open("public static int PredictClass(" + GlobalReadOnlySpan + " input)");
+            w.Line(implementation + ".CheckLength(input.Length, InputSize, \"input\", \"input features\");");
+            w.Line(GlobalSpan + " scores = stackalloc float[OutputSize];");
+            w.Line(implementation + ".Forward(input, scores);");
+            w.Line("return " + implementation + ".ArgMax(scores);");
             w.Close();
         }
 
@@ -136,26 +152,29 @@ internal static class NetworkEmitter
         w.Line("/// rows × " + model.InputSize + " values and <paramref name=\"outputs\"/> receives rows × " + model.OutputSize + ".");
         w.Line("/// </summary>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">The lengths are not whole rows, or do not have the same number of rows.</exception>");
-        w.Line(GeneratedCode);
-        w.Open("public static void PredictBatch(" + ReadOnlySpan + " inputs, " + Span + " outputs)");
+        w.Line(GlobalGeneratedCode);
+        w.Open("public static void PredictBatch(" + GlobalReadOnlySpan + " inputs, " + GlobalSpan + " outputs)");
         w.Open("if (inputs.Length % InputSize != 0)");
-        w.Line("throw new " + ArgumentException + "(\"expected a multiple of " + model.InputSize + " input values (rows × " + model.InputSize + " features), got \" + inputs.Length, \"inputs\");");
+        w.Line("throw new " + GlobalArgumentException + "(\"expected a multiple of " + model.InputSize + " input values (rows × " + model.InputSize + " features), got \" + inputs.Length, \"inputs\");");
         w.Close();
         w.Line("int rows = inputs.Length / InputSize;");
-        w.Line(inference + ".CheckLength(outputs.Length, rows * OutputSize, \"outputs\", \"output values (\" + rows + \" rows × " + model.OutputSize + ")\");");
+        w.Line(implementation + ".CheckLength(outputs.Length, rows * OutputSize, \"outputs\", \"output values (\" + rows + \" rows × " + model.OutputSize + ")\");");
         w.Open("for (int r = 0; r < rows; r++)");
-        w.Line(inference + ".Forward(inputs.Slice(r * InputSize, InputSize), outputs.Slice(r * OutputSize, OutputSize));");
+        w.Line(implementation + ".Forward(inputs.Slice(r * InputSize, InputSize), outputs.Slice(r * OutputSize, OutputSize));");
         w.Close();
         w.Close();
     }
 
-    private static void EmitInference(SourceWriter w, NetworkPlan plan, string inference)
+    private static void EmitImplementation(SourceWriter w, NetworkPlan plan, NetworkDeclaration declaration, string implementation)
     {
         PrunedModel model = plan.Model;
         var helpers = new HashSet<string>();
-        w.Line("/// <summary>The computation behind the prediction methods: preprocessing, one method per layer, postprocessing.</summary>");
+        w.Line("/// <summary>");
+        w.Line("/// The computation behind <c>" + SourceWriter.Xml(declaration.FullName) + "</c>: preprocessing, one method per layer, postprocessing.");
+        w.Line("/// File-local: nothing outside this file can see it.");
+        w.Line("/// </summary>");
         w.Line(GeneratedCode);
-        w.Open("private static class " + inference);
+        w.Open("file static class " + implementation);
         EmitForward(w, plan);
         if (!plan.ReadsInputDirectly && plan.UsedInputs.Length > 0)
         {
@@ -315,7 +334,7 @@ internal static class NetworkEmitter
         w.Line("// Helpers.");
         w.Open("public static void CheckLength(int actual, int expected, string parameter, string what)");
         w.Open("if (actual != expected)");
-        w.Line("throw new " + ArgumentException + "(\"expected \" + expected + \" \" + what + \", got \" + actual, parameter);");
+        w.Line("throw new ArgumentException(\"expected \" + expected + \" \" + what + \", got \" + actual, parameter);");
         w.Close();
         w.Close();
         if (classifier)
@@ -350,7 +369,7 @@ internal static class NetworkEmitter
         {
             w.Line();
             w.Line(Inline);
-            w.Line("private static float Sigmoid(float z) => 1f / (1f + " + MathF + ".Exp(-z));");
+            w.Line("private static float Sigmoid(float z) => 1f / (1f + MathF.Exp(-z));");
         }
 
         if (helpers.Contains("Softmax"))
@@ -360,11 +379,11 @@ internal static class NetworkEmitter
             w.Open("private static void Softmax(" + Span + " z)");
             w.Line("float max = float.NegativeInfinity;");
             w.Open("for (int j = 0; j < z.Length; j++)");
-            w.Line("max = " + MathF + ".Max(max, z[j]);");
+            w.Line("max = MathF.Max(max, z[j]);");
             w.Close();
             w.Line("float total = 0f;");
             w.Open("for (int j = 0; j < z.Length; j++)");
-            w.Line("z[j] = " + MathF + ".Exp(z[j] - max);");
+            w.Line("z[j] = MathF.Exp(z[j] - max);");
             w.Line("total += z[j];");
             w.Close();
             w.Open("for (int j = 0; j < z.Length; j++)");
@@ -379,7 +398,7 @@ internal static class NetworkEmitter
             w.Line("/// <summary>a * b + c, fused where the CPU has FMA (a JIT-time constant).</summary>");
             w.Line(Inline);
             w.Open("private static " + Vector256Float + " MultiplyAdd(" + Vector256Float + " a, " + Vector256Float + " b, " + Vector256Float + " c)");
-            w.Line("return " + Fma + ".IsSupported ? " + Fma + ".MultiplyAdd(a, b, c) : (a * b) + c;");
+            w.Line("return Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;");
             w.Close();
         }
     }

@@ -27,9 +27,9 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("Prunet.Generator", "0.1.0")]
         public static void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            Inference.CheckLength(input.Length, InputSize, "input", "input features");
-            Inference.CheckLength(output.Length, OutputSize, "output", "outputs");
-            Inference.Forward(input, output);
+            global::Prunet.Generated.DenseNetInference.CheckLength(input.Length, InputSize, "input", "input features");
+            global::Prunet.Generated.DenseNetInference.CheckLength(output.Length, OutputSize, "output", "outputs");
+            global::Prunet.Generated.DenseNetInference.Forward(input, output);
         }
 
         /// <summary>
@@ -41,10 +41,10 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("Prunet.Generator", "0.1.0")]
         public static int PredictClass(global::System.ReadOnlySpan<float> input)
         {
-            Inference.CheckLength(input.Length, InputSize, "input", "input features");
+            global::Prunet.Generated.DenseNetInference.CheckLength(input.Length, InputSize, "input", "input features");
             global::System.Span<float> scores = stackalloc float[OutputSize];
-            Inference.Forward(input, scores);
-            return Inference.ArgMax(scores);
+            global::Prunet.Generated.DenseNetInference.Forward(input, scores);
+            return global::Prunet.Generated.DenseNetInference.ArgMax(scores);
         }
 
         /// <summary>
@@ -60,170 +60,183 @@ namespace Samples
                 throw new global::System.ArgumentException("expected a multiple of 4 input values (rows × 4 features), got " + inputs.Length, "inputs");
             }
             int rows = inputs.Length / InputSize;
-            Inference.CheckLength(outputs.Length, rows * OutputSize, "outputs", "output values (" + rows + " rows × 3)");
+            global::Prunet.Generated.DenseNetInference.CheckLength(outputs.Length, rows * OutputSize, "outputs", "output values (" + rows + " rows × 3)");
             for (int r = 0; r < rows; r++)
             {
-                Inference.Forward(inputs.Slice(r * InputSize, InputSize), outputs.Slice(r * OutputSize, OutputSize));
+                global::Prunet.Generated.DenseNetInference.Forward(inputs.Slice(r * InputSize, InputSize), outputs.Slice(r * OutputSize, OutputSize));
+            }
+        }
+    }
+}
+
+namespace Prunet.Generated
+{
+    using System;
+    using System.CodeDom.Compiler;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
+    using System.Runtime.Intrinsics.X86;
+
+    /// <summary>
+    /// The computation behind <c>Samples.DenseNet</c>: preprocessing, one method per layer, postprocessing.
+    /// File-local: nothing outside this file can see it.
+    /// </summary>
+    [GeneratedCode("Prunet.Generator", "0.1.0")]
+    file static class DenseNetInference
+    {
+        /// <summary>One prediction; the caller has checked the lengths. Scratch space is on the stack.</summary>
+        public static void Forward(ReadOnlySpan<float> input, Span<float> output)
+        {
+            Span<float> h1 = stackalloc float[3];
+            Layer1(input, h1);
+            Layer2(h1, output);
+        }
+
+        // Layer 1 of 2: dense 4 → 3, sigmoid.
+        // Model file: 12 of 12 weights nonzero (0.0% sparse).
+        // Computed: 4 → 3, 12 multiply-adds.
+        // Kernel: DenseSimd (forced by the attribute).
+        /// <summary>The weights of Layer1, row-major [3, 4], pruned weights as zeros.</summary>
+        private static ReadOnlySpan<float> Layer1Weights => new float[] { 0.1f, 0.2f, 0.3f, 0.4f, -0.5f, 0.6f, -0.7f, 0.8f, 0.9f, -1f, 1.1f, -1.2f };
+
+        private static ReadOnlySpan<float> Layer1Bias => new float[] { 0f, 0.5f, -0.5f };
+
+        private static void Layer1(ReadOnlySpan<float> x, Span<float> y)
+        {
+            ref float xs = ref MemoryMarshal.GetReference(x);
+            ref float ys = ref MemoryMarshal.GetReference(y);
+            ref float weights = ref MemoryMarshal.GetReference(Layer1Weights);
+            ref float bias = ref MemoryMarshal.GetReference(Layer1Bias);
+            for (int j = 0; j < 3; j++)
+            {
+                ref float row = ref Unsafe.Add(ref weights, j * 4);
+                int i = 0;
+                float sum;
+                // A JIT-time constant: the JIT compiles one branch and drops the other.
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> v0 = Vector256<float>.Zero, v1 = Vector256<float>.Zero, v2 = Vector256<float>.Zero, v3 = Vector256<float>.Zero;
+                    for (; i <= 4 - 32; i += 32)
+                    {
+                        v0 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)i), Vector256.LoadUnsafe(ref xs, (nuint)i), v0);
+                        v1 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)(i + 8)), Vector256.LoadUnsafe(ref xs, (nuint)(i + 8)), v1);
+                        v2 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)(i + 16)), Vector256.LoadUnsafe(ref xs, (nuint)(i + 16)), v2);
+                        v3 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)(i + 24)), Vector256.LoadUnsafe(ref xs, (nuint)(i + 24)), v3);
+                    }
+                    for (; i <= 4 - 8; i += 8)
+                    {
+                        v0 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)i), Vector256.LoadUnsafe(ref xs, (nuint)i), v0);
+                    }
+                    sum = Vector256.Sum(((v0 + v1) + (v2 + v3)));
+                }
+                else
+                {
+                    float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+                    for (; i <= 4 - 4; i += 4)
+                    {
+                        s0 += Unsafe.Add(ref row, i) * Unsafe.Add(ref xs, i);
+                        s1 += Unsafe.Add(ref row, i + 1) * Unsafe.Add(ref xs, i + 1);
+                        s2 += Unsafe.Add(ref row, i + 2) * Unsafe.Add(ref xs, i + 2);
+                        s3 += Unsafe.Add(ref row, i + 3) * Unsafe.Add(ref xs, i + 3);
+                    }
+                    sum = ((s0 + s1) + (s2 + s3));
+                }
+                for (; i < 4; i++)
+                {
+                    sum += Unsafe.Add(ref row, i) * Unsafe.Add(ref xs, i);
+                }
+                Unsafe.Add(ref ys, j) = Sigmoid(Unsafe.Add(ref bias, j) + sum);
             }
         }
 
-        /// <summary>The computation behind the prediction methods: preprocessing, one method per layer, postprocessing.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Prunet.Generator", "0.1.0")]
-        private static class Inference
+        // Layer 2 of 2: dense 3 → 3, linear.
+        // Model file: 7 of 9 weights nonzero (22.2% sparse).
+        // Computed: 3 → 3, 7 multiply-adds.
+        // Kernel: DenseSimd (forced by the attribute).
+        /// <summary>The weights of Layer2, row-major [3, 3], pruned weights as zeros.</summary>
+        private static ReadOnlySpan<float> Layer2Weights => new float[] { 1f, 0f, -1f, 0.5f, 0.5f, 0.5f, -2f, 1f, 0f };
+
+        private static ReadOnlySpan<float> Layer2Bias => new float[] { 0.01f, 0.02f, 0.03f };
+
+        private static void Layer2(ReadOnlySpan<float> x, Span<float> y)
         {
-            /// <summary>One prediction; the caller has checked the lengths. Scratch space is on the stack.</summary>
-            public static void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+            ref float xs = ref MemoryMarshal.GetReference(x);
+            ref float ys = ref MemoryMarshal.GetReference(y);
+            ref float weights = ref MemoryMarshal.GetReference(Layer2Weights);
+            ref float bias = ref MemoryMarshal.GetReference(Layer2Bias);
+            for (int j = 0; j < 3; j++)
             {
-                global::System.Span<float> h1 = stackalloc float[3];
-                Layer1(input, h1);
-                Layer2(h1, output);
-            }
-
-            // Layer 1 of 2: dense 4 → 3, sigmoid.
-            // Model file: 12 of 12 weights nonzero (0.0% sparse).
-            // Computed: 4 → 3, 12 multiply-adds.
-            // Kernel: DenseSimd (forced by the attribute).
-            /// <summary>The weights of Layer1, row-major [3, 4], pruned weights as zeros.</summary>
-            private static global::System.ReadOnlySpan<float> Layer1Weights => new float[] { 0.1f, 0.2f, 0.3f, 0.4f, -0.5f, 0.6f, -0.7f, 0.8f, 0.9f, -1f, 1.1f, -1.2f };
-
-            private static global::System.ReadOnlySpan<float> Layer1Bias => new float[] { 0f, 0.5f, -0.5f };
-
-            private static void Layer1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
-            {
-                ref float xs = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-                ref float ys = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-                ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer1Weights);
-                ref float bias = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer1Bias);
-                for (int j = 0; j < 3; j++)
+                ref float row = ref Unsafe.Add(ref weights, j * 3);
+                int i = 0;
+                float sum;
+                // A JIT-time constant: the JIT compiles one branch and drops the other.
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, j * 4);
-                    int i = 0;
-                    float sum;
-                    // A JIT-time constant: the JIT compiles one branch and drops the other.
-                    if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                    Vector256<float> v0 = Vector256<float>.Zero, v1 = Vector256<float>.Zero, v2 = Vector256<float>.Zero, v3 = Vector256<float>.Zero;
+                    for (; i <= 3 - 32; i += 32)
                     {
-                        global::System.Runtime.Intrinsics.Vector256<float> v0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, v1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, v2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, v3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        for (; i <= 4 - 32; i += 32)
-                        {
-                            v0 = MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)i), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, (nuint)i), v0);
-                            v1 = MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(i + 8)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, (nuint)(i + 8)), v1);
-                            v2 = MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(i + 16)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, (nuint)(i + 16)), v2);
-                            v3 = MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(i + 24)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, (nuint)(i + 24)), v3);
-                        }
-                        for (; i <= 4 - 8; i += 8)
-                        {
-                            v0 = MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)i), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, (nuint)i), v0);
-                        }
-                        sum = global::System.Runtime.Intrinsics.Vector256.Sum(((v0 + v1) + (v2 + v3)));
+                        v0 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)i), Vector256.LoadUnsafe(ref xs, (nuint)i), v0);
+                        v1 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)(i + 8)), Vector256.LoadUnsafe(ref xs, (nuint)(i + 8)), v1);
+                        v2 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)(i + 16)), Vector256.LoadUnsafe(ref xs, (nuint)(i + 16)), v2);
+                        v3 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)(i + 24)), Vector256.LoadUnsafe(ref xs, (nuint)(i + 24)), v3);
                     }
-                    else
+                    for (; i <= 3 - 8; i += 8)
                     {
-                        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-                        for (; i <= 4 - 4; i += 4)
-                        {
-                            s0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i);
-                            s1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, i + 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 1);
-                            s2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, i + 2) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 2);
-                            s3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, i + 3) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 3);
-                        }
-                        sum = ((s0 + s1) + (s2 + s3));
+                        v0 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)i), Vector256.LoadUnsafe(ref xs, (nuint)i), v0);
                     }
-                    for (; i < 4; i++)
+                    sum = Vector256.Sum(((v0 + v1) + (v2 + v3)));
+                }
+                else
+                {
+                    float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+                    for (; i <= 3 - 4; i += 4)
                     {
-                        sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i);
+                        s0 += Unsafe.Add(ref row, i) * Unsafe.Add(ref xs, i);
+                        s1 += Unsafe.Add(ref row, i + 1) * Unsafe.Add(ref xs, i + 1);
+                        s2 += Unsafe.Add(ref row, i + 2) * Unsafe.Add(ref xs, i + 2);
+                        s3 += Unsafe.Add(ref row, i + 3) * Unsafe.Add(ref xs, i + 3);
                     }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, j) = Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, j) + sum);
+                    sum = ((s0 + s1) + (s2 + s3));
+                }
+                for (; i < 3; i++)
+                {
+                    sum += Unsafe.Add(ref row, i) * Unsafe.Add(ref xs, i);
+                }
+                Unsafe.Add(ref ys, j) = Unsafe.Add(ref bias, j) + sum;
+            }
+        }
+
+        // Helpers.
+        public static void CheckLength(int actual, int expected, string parameter, string what)
+        {
+            if (actual != expected)
+            {
+                throw new ArgumentException("expected " + expected + " " + what + ", got " + actual, parameter);
+            }
+        }
+
+        public static int ArgMax(Span<float> values)
+        {
+            int best = 0;
+            for (int j = 1; j < values.Length; j++)
+            {
+                if (values[j] > values[best])
+                {
+                    best = j;
                 }
             }
+            return best;
+        }
 
-            // Layer 2 of 2: dense 3 → 3, linear.
-            // Model file: 7 of 9 weights nonzero (22.2% sparse).
-            // Computed: 3 → 3, 7 multiply-adds.
-            // Kernel: DenseSimd (forced by the attribute).
-            /// <summary>The weights of Layer2, row-major [3, 3], pruned weights as zeros.</summary>
-            private static global::System.ReadOnlySpan<float> Layer2Weights => new float[] { 1f, 0f, -1f, 0.5f, 0.5f, 0.5f, -2f, 1f, 0f };
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float Sigmoid(float z) => 1f / (1f + MathF.Exp(-z));
 
-            private static global::System.ReadOnlySpan<float> Layer2Bias => new float[] { 0.01f, 0.02f, 0.03f };
-
-            private static void Layer2(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
-            {
-                ref float xs = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-                ref float ys = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-                ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer2Weights);
-                ref float bias = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer2Bias);
-                for (int j = 0; j < 3; j++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, j * 3);
-                    int i = 0;
-                    float sum;
-                    // A JIT-time constant: the JIT compiles one branch and drops the other.
-                    if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-                    {
-                        global::System.Runtime.Intrinsics.Vector256<float> v0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, v1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, v2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, v3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        for (; i <= 3 - 32; i += 32)
-                        {
-                            v0 = MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)i), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, (nuint)i), v0);
-                            v1 = MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(i + 8)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, (nuint)(i + 8)), v1);
-                            v2 = MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(i + 16)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, (nuint)(i + 16)), v2);
-                            v3 = MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(i + 24)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, (nuint)(i + 24)), v3);
-                        }
-                        for (; i <= 3 - 8; i += 8)
-                        {
-                            v0 = MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)i), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, (nuint)i), v0);
-                        }
-                        sum = global::System.Runtime.Intrinsics.Vector256.Sum(((v0 + v1) + (v2 + v3)));
-                    }
-                    else
-                    {
-                        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-                        for (; i <= 3 - 4; i += 4)
-                        {
-                            s0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i);
-                            s1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, i + 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 1);
-                            s2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, i + 2) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 2);
-                            s3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, i + 3) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 3);
-                        }
-                        sum = ((s0 + s1) + (s2 + s3));
-                    }
-                    for (; i < 3; i++)
-                    {
-                        sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i);
-                    }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, j) + sum;
-                }
-            }
-
-            // Helpers.
-            public static void CheckLength(int actual, int expected, string parameter, string what)
-            {
-                if (actual != expected)
-                {
-                    throw new global::System.ArgumentException("expected " + expected + " " + what + ", got " + actual, parameter);
-                }
-            }
-
-            public static int ArgMax(global::System.Span<float> values)
-            {
-                int best = 0;
-                for (int j = 1; j < values.Length; j++)
-                {
-                    if (values[j] > values[best])
-                    {
-                        best = j;
-                    }
-                }
-                return best;
-            }
-
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static float Sigmoid(float z) => 1f / (1f + global::System.MathF.Exp(-z));
-
-            /// <summary>a * b + c, fused where the CPU has FMA (a JIT-time constant).</summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static global::System.Runtime.Intrinsics.Vector256<float> MultiplyAdd(global::System.Runtime.Intrinsics.Vector256<float> a, global::System.Runtime.Intrinsics.Vector256<float> b, global::System.Runtime.Intrinsics.Vector256<float> c)
-            {
-                return global::System.Runtime.Intrinsics.X86.Fma.IsSupported ? global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(a, b, c) : (a * b) + c;
-            }
+        /// <summary>a * b + c, fused where the CPU has FMA (a JIT-time constant).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c)
+        {
+            return Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
         }
     }
 }

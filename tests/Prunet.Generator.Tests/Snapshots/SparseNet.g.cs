@@ -31,9 +31,9 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("Prunet.Generator", "0.1.0")]
         public static void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            Inference.CheckLength(input.Length, InputSize, "input", "input features");
-            Inference.CheckLength(output.Length, OutputSize, "output", "outputs");
-            Inference.Forward(input, output);
+            global::Prunet.Generated.SparseNetInference.CheckLength(input.Length, InputSize, "input", "input features");
+            global::Prunet.Generated.SparseNetInference.CheckLength(output.Length, OutputSize, "output", "outputs");
+            global::Prunet.Generated.SparseNetInference.Forward(input, output);
         }
 
         /// <summary>
@@ -49,200 +49,213 @@ namespace Samples
                 throw new global::System.ArgumentException("expected a multiple of 6 input values (rows × 6 features), got " + inputs.Length, "inputs");
             }
             int rows = inputs.Length / InputSize;
-            Inference.CheckLength(outputs.Length, rows * OutputSize, "outputs", "output values (" + rows + " rows × 1)");
+            global::Prunet.Generated.SparseNetInference.CheckLength(outputs.Length, rows * OutputSize, "outputs", "output values (" + rows + " rows × 1)");
             for (int r = 0; r < rows; r++)
             {
-                Inference.Forward(inputs.Slice(r * InputSize, InputSize), outputs.Slice(r * OutputSize, OutputSize));
+                global::Prunet.Generated.SparseNetInference.Forward(inputs.Slice(r * InputSize, InputSize), outputs.Slice(r * OutputSize, OutputSize));
             }
         }
+    }
+}
 
-        /// <summary>The computation behind the prediction methods: preprocessing, one method per layer, postprocessing.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Prunet.Generator", "0.1.0")]
-        private static class Inference
+namespace Prunet.Generated
+{
+    using System;
+    using System.CodeDom.Compiler;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
+    using System.Runtime.Intrinsics.X86;
+
+    /// <summary>
+    /// The computation behind <c>Samples.SparseNet</c>: preprocessing, one method per layer, postprocessing.
+    /// File-local: nothing outside this file can see it.
+    /// </summary>
+    [GeneratedCode("Prunet.Generator", "0.1.0")]
+    file static class SparseNetInference
+    {
+        /// <summary>One prediction; the caller has checked the lengths. Scratch space is on the stack.</summary>
+        public static void Forward(ReadOnlySpan<float> input, Span<float> output)
         {
-            /// <summary>One prediction; the caller has checked the lengths. Scratch space is on the stack.</summary>
-            public static void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
-            {
-                global::System.Span<float> x = stackalloc float[5];
-                Preprocess(input, x);
-                global::System.Span<float> h1 = stackalloc float[4];
-                Layer1(x, h1);
-                global::System.Span<float> h2 = stackalloc float[3];
-                Layer2(h1, h2);
-                Layer3(h2, output);
-                Postprocess(output);
-            }
-
-            // Input: 6 raw features; 1 feature read by no weight is skipped.
-            private static global::System.ReadOnlySpan<ushort> InputFeatures => new ushort[] { 0, 1, 2, 3, 4 };
-
-            private static void Preprocess(global::System.ReadOnlySpan<float> input, global::System.Span<float> x)
-            {
-                ref float raw = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                ref float xs = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-                ref ushort features = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(InputFeatures);
-                for (int n = 0; n < 5; n++)
-                {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, n) = global::System.Runtime.CompilerServices.Unsafe.Add(ref raw, global::System.Runtime.CompilerServices.Unsafe.Add(ref features, n));
-                }
-            }
-
-            // Layer 1 of 3: dense 6 → 5, leaky_relu (alpha 0.1f).
-            // Model file: 7 of 30 weights nonzero (76.7% sparse).
-            // Computed: 5 → 4, 7 multiply-adds; 1 input never read; 1 constant neuron folded into the next layer's biases (no incoming weights).
-            // Kernel: SparseRows (forced by the attribute).
-            /// <summary>The nonzero weights of Layer1, row after row.</summary>
-            private static global::System.ReadOnlySpan<float> Layer1Weights => new float[] { 0.5f, -0.25f, 1.5f, 0.125f, -2f, 0.75f, 3f };
-
-            /// <summary>The input (column) each weight of Layer1Weights reads.</summary>
-            private static global::System.ReadOnlySpan<ushort> Layer1Columns => new ushort[] { 0, 3, 1, 4, 0, 2, 4 };
-
-            /// <summary>Where each output's weights start in Layer1Weights; the last entry is the end.</summary>
-            private static global::System.ReadOnlySpan<int> Layer1RowStarts => new int[] { 0, 2, 4, 6, 7 };
-
-            private static global::System.ReadOnlySpan<float> Layer1Bias => new float[] { 0.1f, -0.1f, 0f, 0.2f };
-
-            private static void Layer1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
-            {
-                ref float xs = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-                ref float ys = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-                ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer1Weights);
-                ref ushort columns = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer1Columns);
-                ref int starts = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer1RowStarts);
-                ref float bias = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer1Bias);
-                for (int j = 0; j < 4; j++)
-                {
-                    int k = global::System.Runtime.CompilerServices.Unsafe.Add(ref starts, j);
-                    int end = global::System.Runtime.CompilerServices.Unsafe.Add(ref starts, j + 1);
-                    float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-                    for (; k <= end - 4; k += 4)
-                    {
-                        s0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, global::System.Runtime.CompilerServices.Unsafe.Add(ref columns, k));
-                        s1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, k + 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, global::System.Runtime.CompilerServices.Unsafe.Add(ref columns, k + 1));
-                        s2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, k + 2) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, global::System.Runtime.CompilerServices.Unsafe.Add(ref columns, k + 2));
-                        s3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, k + 3) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, global::System.Runtime.CompilerServices.Unsafe.Add(ref columns, k + 3));
-                    }
-                    for (; k < end; k++)
-                    {
-                        s0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, global::System.Runtime.CompilerServices.Unsafe.Add(ref columns, k));
-                    }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, j) = LeakyRelu(global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, j) + ((s0 + s1) + (s2 + s3)), 0.1f);
-                }
-            }
-
-            // Layer 2 of 3: dense 5 → 4, tanh.
-            // Model file: 10 of 20 weights nonzero (50.0% sparse).
-            // Computed: 4 → 3, 6 multiply-adds; 1 input never read; 1 neuron removed (no outgoing weights).
-            // Kernel: SparseRows (forced by the attribute).
-            /// <summary>The nonzero weights of Layer2, row after row.</summary>
-            private static global::System.ReadOnlySpan<float> Layer2Weights => new float[] { 1f, -1f, 2f, 0.25f, 0.125f, -0.75f };
-
-            /// <summary>The input (column) each weight of Layer2Weights reads.</summary>
-            private static global::System.ReadOnlySpan<ushort> Layer2Columns => new ushort[] { 0, 2, 1, 3, 0, 3 };
-
-            /// <summary>Where each output's weights start in Layer2Weights; the last entry is the end.</summary>
-            private static global::System.ReadOnlySpan<int> Layer2RowStarts => new int[] { 0, 2, 4, 6 };
-
-            private static global::System.ReadOnlySpan<float> Layer2Bias => new float[] { 0.35f, -0.25f, 0.2f };
-
-            private static void Layer2(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
-            {
-                ref float xs = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-                ref float ys = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-                ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer2Weights);
-                ref ushort columns = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer2Columns);
-                ref int starts = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer2RowStarts);
-                ref float bias = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer2Bias);
-                for (int j = 0; j < 3; j++)
-                {
-                    int k = global::System.Runtime.CompilerServices.Unsafe.Add(ref starts, j);
-                    int end = global::System.Runtime.CompilerServices.Unsafe.Add(ref starts, j + 1);
-                    float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-                    for (; k <= end - 4; k += 4)
-                    {
-                        s0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, global::System.Runtime.CompilerServices.Unsafe.Add(ref columns, k));
-                        s1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, k + 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, global::System.Runtime.CompilerServices.Unsafe.Add(ref columns, k + 1));
-                        s2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, k + 2) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, global::System.Runtime.CompilerServices.Unsafe.Add(ref columns, k + 2));
-                        s3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, k + 3) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, global::System.Runtime.CompilerServices.Unsafe.Add(ref columns, k + 3));
-                    }
-                    for (; k < end; k++)
-                    {
-                        s0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, global::System.Runtime.CompilerServices.Unsafe.Add(ref columns, k));
-                    }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, j) = global::System.MathF.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, j) + ((s0 + s1) + (s2 + s3)));
-                }
-            }
-
-            // Layer 3 of 3: dense 4 → 1, linear.
-            // Model file: 3 of 4 weights nonzero (25.0% sparse).
-            // Computed: 3 → 1, 3 multiply-adds; 1 input never read.
-            // Kernel: SparseRows (forced by the attribute).
-            /// <summary>The nonzero weights of Layer3, row after row.</summary>
-            private static global::System.ReadOnlySpan<float> Layer3Weights => new float[] { 0.5f, -1f, 0.25f };
-
-            /// <summary>The input (column) each weight of Layer3Weights reads.</summary>
-            private static global::System.ReadOnlySpan<ushort> Layer3Columns => new ushort[] { 0, 1, 2 };
-
-            /// <summary>Where each output's weights start in Layer3Weights; the last entry is the end.</summary>
-            private static global::System.ReadOnlySpan<int> Layer3RowStarts => new int[] { 0, 3 };
-
-            private static global::System.ReadOnlySpan<float> Layer3Bias => new float[] { 1f };
-
-            private static void Layer3(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
-            {
-                ref float xs = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-                ref float ys = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-                ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer3Weights);
-                ref ushort columns = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer3Columns);
-                ref int starts = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer3RowStarts);
-                ref float bias = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer3Bias);
-                for (int j = 0; j < 1; j++)
-                {
-                    int k = global::System.Runtime.CompilerServices.Unsafe.Add(ref starts, j);
-                    int end = global::System.Runtime.CompilerServices.Unsafe.Add(ref starts, j + 1);
-                    float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-                    for (; k <= end - 4; k += 4)
-                    {
-                        s0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, global::System.Runtime.CompilerServices.Unsafe.Add(ref columns, k));
-                        s1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, k + 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, global::System.Runtime.CompilerServices.Unsafe.Add(ref columns, k + 1));
-                        s2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, k + 2) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, global::System.Runtime.CompilerServices.Unsafe.Add(ref columns, k + 2));
-                        s3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, k + 3) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, global::System.Runtime.CompilerServices.Unsafe.Add(ref columns, k + 3));
-                    }
-                    for (; k < end; k++)
-                    {
-                        s0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, k) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, global::System.Runtime.CompilerServices.Unsafe.Add(ref columns, k));
-                    }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, j) + ((s0 + s1) + (s2 + s3));
-                }
-            }
-
-            // Output postprocessing: y = y' * scale + shift, per output.
-            private static global::System.ReadOnlySpan<float> OutputScale => new float[] { 10f };
-
-            private static global::System.ReadOnlySpan<float> OutputShift => new float[] { 50f };
-
-            private static void Postprocess(global::System.Span<float> y)
-            {
-                ref float ys = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-                ref float scale = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(OutputScale);
-                ref float shift = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(OutputShift);
-                for (int j = 0; j < 1; j++)
-                {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, j) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, j) * global::System.Runtime.CompilerServices.Unsafe.Add(ref scale, j)) + global::System.Runtime.CompilerServices.Unsafe.Add(ref shift, j);
-                }
-            }
-
-            // Helpers.
-            public static void CheckLength(int actual, int expected, string parameter, string what)
-            {
-                if (actual != expected)
-                {
-                    throw new global::System.ArgumentException("expected " + expected + " " + what + ", got " + actual, parameter);
-                }
-            }
-
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static float LeakyRelu(float z, float alpha) => z > 0f ? z : alpha * z;
+            Span<float> x = stackalloc float[5];
+            Preprocess(input, x);
+            Span<float> h1 = stackalloc float[4];
+            Layer1(x, h1);
+            Span<float> h2 = stackalloc float[3];
+            Layer2(h1, h2);
+            Layer3(h2, output);
+            Postprocess(output);
         }
+
+        // Input: 6 raw features; 1 feature read by no weight is skipped.
+        private static ReadOnlySpan<ushort> InputFeatures => new ushort[] { 0, 1, 2, 3, 4 };
+
+        private static void Preprocess(ReadOnlySpan<float> input, Span<float> x)
+        {
+            ref float raw = ref MemoryMarshal.GetReference(input);
+            ref float xs = ref MemoryMarshal.GetReference(x);
+            ref ushort features = ref MemoryMarshal.GetReference(InputFeatures);
+            for (int n = 0; n < 5; n++)
+            {
+                Unsafe.Add(ref xs, n) = Unsafe.Add(ref raw, Unsafe.Add(ref features, n));
+            }
+        }
+
+        // Layer 1 of 3: dense 6 → 5, leaky_relu (alpha 0.1f).
+        // Model file: 7 of 30 weights nonzero (76.7% sparse).
+        // Computed: 5 → 4, 7 multiply-adds; 1 input never read; 1 constant neuron folded into the next layer's biases (no incoming weights).
+        // Kernel: SparseRows (forced by the attribute).
+        /// <summary>The nonzero weights of Layer1, row after row.</summary>
+        private static ReadOnlySpan<float> Layer1Weights => new float[] { 0.5f, -0.25f, 1.5f, 0.125f, -2f, 0.75f, 3f };
+
+        /// <summary>The input (column) each weight of Layer1Weights reads.</summary>
+        private static ReadOnlySpan<ushort> Layer1Columns => new ushort[] { 0, 3, 1, 4, 0, 2, 4 };
+
+        /// <summary>Where each output's weights start in Layer1Weights; the last entry is the end.</summary>
+        private static ReadOnlySpan<int> Layer1RowStarts => new int[] { 0, 2, 4, 6, 7 };
+
+        private static ReadOnlySpan<float> Layer1Bias => new float[] { 0.1f, -0.1f, 0f, 0.2f };
+
+        private static void Layer1(ReadOnlySpan<float> x, Span<float> y)
+        {
+            ref float xs = ref MemoryMarshal.GetReference(x);
+            ref float ys = ref MemoryMarshal.GetReference(y);
+            ref float weights = ref MemoryMarshal.GetReference(Layer1Weights);
+            ref ushort columns = ref MemoryMarshal.GetReference(Layer1Columns);
+            ref int starts = ref MemoryMarshal.GetReference(Layer1RowStarts);
+            ref float bias = ref MemoryMarshal.GetReference(Layer1Bias);
+            for (int j = 0; j < 4; j++)
+            {
+                int k = Unsafe.Add(ref starts, j);
+                int end = Unsafe.Add(ref starts, j + 1);
+                float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+                for (; k <= end - 4; k += 4)
+                {
+                    s0 += Unsafe.Add(ref weights, k) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k));
+                    s1 += Unsafe.Add(ref weights, k + 1) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 1));
+                    s2 += Unsafe.Add(ref weights, k + 2) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 2));
+                    s3 += Unsafe.Add(ref weights, k + 3) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 3));
+                }
+                for (; k < end; k++)
+                {
+                    s0 += Unsafe.Add(ref weights, k) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k));
+                }
+                Unsafe.Add(ref ys, j) = LeakyRelu(Unsafe.Add(ref bias, j) + ((s0 + s1) + (s2 + s3)), 0.1f);
+            }
+        }
+
+        // Layer 2 of 3: dense 5 → 4, tanh.
+        // Model file: 10 of 20 weights nonzero (50.0% sparse).
+        // Computed: 4 → 3, 6 multiply-adds; 1 input never read; 1 neuron removed (no outgoing weights).
+        // Kernel: SparseRows (forced by the attribute).
+        /// <summary>The nonzero weights of Layer2, row after row.</summary>
+        private static ReadOnlySpan<float> Layer2Weights => new float[] { 1f, -1f, 2f, 0.25f, 0.125f, -0.75f };
+
+        /// <summary>The input (column) each weight of Layer2Weights reads.</summary>
+        private static ReadOnlySpan<ushort> Layer2Columns => new ushort[] { 0, 2, 1, 3, 0, 3 };
+
+        /// <summary>Where each output's weights start in Layer2Weights; the last entry is the end.</summary>
+        private static ReadOnlySpan<int> Layer2RowStarts => new int[] { 0, 2, 4, 6 };
+
+        private static ReadOnlySpan<float> Layer2Bias => new float[] { 0.35f, -0.25f, 0.2f };
+
+        private static void Layer2(ReadOnlySpan<float> x, Span<float> y)
+        {
+            ref float xs = ref MemoryMarshal.GetReference(x);
+            ref float ys = ref MemoryMarshal.GetReference(y);
+            ref float weights = ref MemoryMarshal.GetReference(Layer2Weights);
+            ref ushort columns = ref MemoryMarshal.GetReference(Layer2Columns);
+            ref int starts = ref MemoryMarshal.GetReference(Layer2RowStarts);
+            ref float bias = ref MemoryMarshal.GetReference(Layer2Bias);
+            for (int j = 0; j < 3; j++)
+            {
+                int k = Unsafe.Add(ref starts, j);
+                int end = Unsafe.Add(ref starts, j + 1);
+                float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+                for (; k <= end - 4; k += 4)
+                {
+                    s0 += Unsafe.Add(ref weights, k) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k));
+                    s1 += Unsafe.Add(ref weights, k + 1) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 1));
+                    s2 += Unsafe.Add(ref weights, k + 2) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 2));
+                    s3 += Unsafe.Add(ref weights, k + 3) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 3));
+                }
+                for (; k < end; k++)
+                {
+                    s0 += Unsafe.Add(ref weights, k) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k));
+                }
+                Unsafe.Add(ref ys, j) = MathF.Tanh(Unsafe.Add(ref bias, j) + ((s0 + s1) + (s2 + s3)));
+            }
+        }
+
+        // Layer 3 of 3: dense 4 → 1, linear.
+        // Model file: 3 of 4 weights nonzero (25.0% sparse).
+        // Computed: 3 → 1, 3 multiply-adds; 1 input never read.
+        // Kernel: SparseRows (forced by the attribute).
+        /// <summary>The nonzero weights of Layer3, row after row.</summary>
+        private static ReadOnlySpan<float> Layer3Weights => new float[] { 0.5f, -1f, 0.25f };
+
+        /// <summary>The input (column) each weight of Layer3Weights reads.</summary>
+        private static ReadOnlySpan<ushort> Layer3Columns => new ushort[] { 0, 1, 2 };
+
+        /// <summary>Where each output's weights start in Layer3Weights; the last entry is the end.</summary>
+        private static ReadOnlySpan<int> Layer3RowStarts => new int[] { 0, 3 };
+
+        private static ReadOnlySpan<float> Layer3Bias => new float[] { 1f };
+
+        private static void Layer3(ReadOnlySpan<float> x, Span<float> y)
+        {
+            ref float xs = ref MemoryMarshal.GetReference(x);
+            ref float ys = ref MemoryMarshal.GetReference(y);
+            ref float weights = ref MemoryMarshal.GetReference(Layer3Weights);
+            ref ushort columns = ref MemoryMarshal.GetReference(Layer3Columns);
+            ref int starts = ref MemoryMarshal.GetReference(Layer3RowStarts);
+            ref float bias = ref MemoryMarshal.GetReference(Layer3Bias);
+            for (int j = 0; j < 1; j++)
+            {
+                int k = Unsafe.Add(ref starts, j);
+                int end = Unsafe.Add(ref starts, j + 1);
+                float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+                for (; k <= end - 4; k += 4)
+                {
+                    s0 += Unsafe.Add(ref weights, k) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k));
+                    s1 += Unsafe.Add(ref weights, k + 1) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 1));
+                    s2 += Unsafe.Add(ref weights, k + 2) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 2));
+                    s3 += Unsafe.Add(ref weights, k + 3) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 3));
+                }
+                for (; k < end; k++)
+                {
+                    s0 += Unsafe.Add(ref weights, k) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k));
+                }
+                Unsafe.Add(ref ys, j) = Unsafe.Add(ref bias, j) + ((s0 + s1) + (s2 + s3));
+            }
+        }
+
+        // Output postprocessing: y = y' * scale + shift, per output.
+        private static ReadOnlySpan<float> OutputScale => new float[] { 10f };
+
+        private static ReadOnlySpan<float> OutputShift => new float[] { 50f };
+
+        private static void Postprocess(Span<float> y)
+        {
+            ref float ys = ref MemoryMarshal.GetReference(y);
+            ref float scale = ref MemoryMarshal.GetReference(OutputScale);
+            ref float shift = ref MemoryMarshal.GetReference(OutputShift);
+            for (int j = 0; j < 1; j++)
+            {
+                Unsafe.Add(ref ys, j) = (Unsafe.Add(ref ys, j) * Unsafe.Add(ref scale, j)) + Unsafe.Add(ref shift, j);
+            }
+        }
+
+        // Helpers.
+        public static void CheckLength(int actual, int expected, string parameter, string what)
+        {
+            if (actual != expected)
+            {
+                throw new ArgumentException("expected " + expected + " " + what + ", got " + actual, parameter);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float LeakyRelu(float z, float alpha) => z > 0f ? z : alpha * z;
     }
 }

@@ -31,9 +31,9 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("Prunet.Generator", "0.1.0")]
         public static void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            Inference.CheckLength(input.Length, InputSize, "input", "input features");
-            Inference.CheckLength(output.Length, OutputSize, "output", "outputs");
-            Inference.Forward(input, output);
+            global::Prunet.Generated.TinyNetInference.CheckLength(input.Length, InputSize, "input", "input features");
+            global::Prunet.Generated.TinyNetInference.CheckLength(output.Length, OutputSize, "output", "outputs");
+            global::Prunet.Generated.TinyNetInference.Forward(input, output);
         }
 
         /// <summary>
@@ -45,10 +45,10 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("Prunet.Generator", "0.1.0")]
         public static int PredictClass(global::System.ReadOnlySpan<float> input)
         {
-            Inference.CheckLength(input.Length, InputSize, "input", "input features");
+            global::Prunet.Generated.TinyNetInference.CheckLength(input.Length, InputSize, "input", "input features");
             global::System.Span<float> scores = stackalloc float[OutputSize];
-            Inference.Forward(input, scores);
-            return Inference.ArgMax(scores);
+            global::Prunet.Generated.TinyNetInference.Forward(input, scores);
+            return global::Prunet.Generated.TinyNetInference.ArgMax(scores);
         }
 
         /// <summary>
@@ -64,126 +64,139 @@ namespace Samples
                 throw new global::System.ArgumentException("expected a multiple of 2 input values (rows × 2 features), got " + inputs.Length, "inputs");
             }
             int rows = inputs.Length / InputSize;
-            Inference.CheckLength(outputs.Length, rows * OutputSize, "outputs", "output values (" + rows + " rows × 2)");
+            global::Prunet.Generated.TinyNetInference.CheckLength(outputs.Length, rows * OutputSize, "outputs", "output values (" + rows + " rows × 2)");
             for (int r = 0; r < rows; r++)
             {
-                Inference.Forward(inputs.Slice(r * InputSize, InputSize), outputs.Slice(r * OutputSize, OutputSize));
+                global::Prunet.Generated.TinyNetInference.Forward(inputs.Slice(r * InputSize, InputSize), outputs.Slice(r * OutputSize, OutputSize));
+            }
+        }
+    }
+}
+
+namespace Prunet.Generated
+{
+    using System;
+    using System.CodeDom.Compiler;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
+    using System.Runtime.Intrinsics.X86;
+
+    /// <summary>
+    /// The computation behind <c>Samples.TinyNet</c>: preprocessing, one method per layer, postprocessing.
+    /// File-local: nothing outside this file can see it.
+    /// </summary>
+    [GeneratedCode("Prunet.Generator", "0.1.0")]
+    file static class TinyNetInference
+    {
+        /// <summary>One prediction; the caller has checked the lengths. Scratch space is on the stack.</summary>
+        public static void Forward(ReadOnlySpan<float> input, Span<float> output)
+        {
+            Span<float> x = stackalloc float[2];
+            Preprocess(input, x);
+            Span<float> h1 = stackalloc float[3];
+            Layer1(x, h1);
+            Layer2(h1, output);
+        }
+
+        // Input: 2 raw features; x' = (x - shift) * scale per feature.
+        private static ReadOnlySpan<float> InputShift => new float[] { 1f, -2f };
+
+        private static ReadOnlySpan<float> InputScale => new float[] { 0.5f, 0.25f };
+
+        private static void Preprocess(ReadOnlySpan<float> input, Span<float> x)
+        {
+            ref float raw = ref MemoryMarshal.GetReference(input);
+            ref float xs = ref MemoryMarshal.GetReference(x);
+            ref float shift = ref MemoryMarshal.GetReference(InputShift);
+            ref float scale = ref MemoryMarshal.GetReference(InputScale);
+            for (int n = 0; n < 2; n++)
+            {
+                Unsafe.Add(ref xs, n) = (Unsafe.Add(ref raw, n) - Unsafe.Add(ref shift, n)) * Unsafe.Add(ref scale, n);
             }
         }
 
-        /// <summary>The computation behind the prediction methods: preprocessing, one method per layer, postprocessing.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Prunet.Generator", "0.1.0")]
-        private static class Inference
+        // Layer 1 of 2: dense 2 → 3, relu.
+        // Model file: 5 of 6 weights nonzero (16.7% sparse).
+        // Computed: 2 → 3, 5 multiply-adds.
+        // Kernel: Unrolled (Auto: 5 nonzero weights, at most 256).
+        private static void Layer1(ReadOnlySpan<float> x, Span<float> y)
         {
-            /// <summary>One prediction; the caller has checked the lengths. Scratch space is on the stack.</summary>
-            public static void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+            ref float xs = ref MemoryMarshal.GetReference(x);
+            ref float ys = ref MemoryMarshal.GetReference(y);
+            float s0, s1;
+            s0 = 0.5f * Unsafe.Add(ref xs, 0);
+            s1 = -1.25f * Unsafe.Add(ref xs, 1);
+            Unsafe.Add(ref ys, 0) = Relu(0.1f + (s0 + s1));
+            s0 = 2f * Unsafe.Add(ref xs, 1);
+            Unsafe.Add(ref ys, 1) = Relu(0f + s0);
+            s0 = 0.75f * Unsafe.Add(ref xs, 0);
+            s1 = 0.1f * Unsafe.Add(ref xs, 1);
+            Unsafe.Add(ref ys, 2) = Relu(-0.2f + (s0 + s1));
+        }
+
+        // Layer 2 of 2: dense 3 → 2, softmax.
+        // Model file: 6 of 6 weights nonzero (0.0% sparse).
+        // Computed: 3 → 2, 6 multiply-adds.
+        // Kernel: Unrolled (Auto: 6 nonzero weights, at most 256).
+        private static void Layer2(ReadOnlySpan<float> x, Span<float> y)
+        {
+            ref float xs = ref MemoryMarshal.GetReference(x);
+            ref float ys = ref MemoryMarshal.GetReference(y);
+            float s0, s1, s2;
+            s0 = 1f * Unsafe.Add(ref xs, 0);
+            s1 = -1f * Unsafe.Add(ref xs, 1);
+            s2 = 0.5f * Unsafe.Add(ref xs, 2);
+            Unsafe.Add(ref ys, 0) = 0f + ((s0 + s1) + s2);
+            s0 = -0.5f * Unsafe.Add(ref xs, 0);
+            s1 = 1f * Unsafe.Add(ref xs, 1);
+            s2 = 0.25f * Unsafe.Add(ref xs, 2);
+            Unsafe.Add(ref ys, 1) = 0.05f + ((s0 + s1) + s2);
+            Softmax(y);
+        }
+
+        // Helpers.
+        public static void CheckLength(int actual, int expected, string parameter, string what)
+        {
+            if (actual != expected)
             {
-                global::System.Span<float> x = stackalloc float[2];
-                Preprocess(input, x);
-                global::System.Span<float> h1 = stackalloc float[3];
-                Layer1(x, h1);
-                Layer2(h1, output);
+                throw new ArgumentException("expected " + expected + " " + what + ", got " + actual, parameter);
             }
+        }
 
-            // Input: 2 raw features; x' = (x - shift) * scale per feature.
-            private static global::System.ReadOnlySpan<float> InputShift => new float[] { 1f, -2f };
-
-            private static global::System.ReadOnlySpan<float> InputScale => new float[] { 0.5f, 0.25f };
-
-            private static void Preprocess(global::System.ReadOnlySpan<float> input, global::System.Span<float> x)
+        public static int ArgMax(Span<float> values)
+        {
+            int best = 0;
+            for (int j = 1; j < values.Length; j++)
             {
-                ref float raw = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                ref float xs = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-                ref float shift = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(InputShift);
-                ref float scale = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(InputScale);
-                for (int n = 0; n < 2; n++)
+                if (values[j] > values[best])
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, n) = (global::System.Runtime.CompilerServices.Unsafe.Add(ref raw, n) - global::System.Runtime.CompilerServices.Unsafe.Add(ref shift, n)) * global::System.Runtime.CompilerServices.Unsafe.Add(ref scale, n);
+                    best = j;
                 }
             }
+            return best;
+        }
 
-            // Layer 1 of 2: dense 2 → 3, relu.
-            // Model file: 5 of 6 weights nonzero (16.7% sparse).
-            // Computed: 2 → 3, 5 multiply-adds.
-            // Kernel: Unrolled (Auto: 5 nonzero weights, at most 256).
-            private static void Layer1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float Relu(float z) => z > 0f ? z : 0f;
+
+        /// <summary>Softmax in place, with the largest value subtracted first so that Exp cannot overflow.</summary>
+        private static void Softmax(Span<float> z)
+        {
+            float max = float.NegativeInfinity;
+            for (int j = 0; j < z.Length; j++)
             {
-                ref float xs = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-                ref float ys = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-                float s0, s1;
-                s0 = 0.5f * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 0);
-                s1 = -1.25f * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 1);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = Relu(0.1f + (s0 + s1));
-                s0 = 2f * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 1);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = Relu(0f + s0);
-                s0 = 0.75f * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 0);
-                s1 = 0.1f * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 1);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = Relu(-0.2f + (s0 + s1));
+                max = MathF.Max(max, z[j]);
             }
-
-            // Layer 2 of 2: dense 3 → 2, softmax.
-            // Model file: 6 of 6 weights nonzero (0.0% sparse).
-            // Computed: 3 → 2, 6 multiply-adds.
-            // Kernel: Unrolled (Auto: 6 nonzero weights, at most 256).
-            private static void Layer2(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
+            float total = 0f;
+            for (int j = 0; j < z.Length; j++)
             {
-                ref float xs = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-                ref float ys = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-                float s0, s1, s2;
-                s0 = 1f * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 0);
-                s1 = -1f * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 1);
-                s2 = 0.5f * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 2);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = 0f + ((s0 + s1) + s2);
-                s0 = -0.5f * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 0);
-                s1 = 1f * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 1);
-                s2 = 0.25f * global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 2);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = 0.05f + ((s0 + s1) + s2);
-                Softmax(y);
+                z[j] = MathF.Exp(z[j] - max);
+                total += z[j];
             }
-
-            // Helpers.
-            public static void CheckLength(int actual, int expected, string parameter, string what)
+            for (int j = 0; j < z.Length; j++)
             {
-                if (actual != expected)
-                {
-                    throw new global::System.ArgumentException("expected " + expected + " " + what + ", got " + actual, parameter);
-                }
-            }
-
-            public static int ArgMax(global::System.Span<float> values)
-            {
-                int best = 0;
-                for (int j = 1; j < values.Length; j++)
-                {
-                    if (values[j] > values[best])
-                    {
-                        best = j;
-                    }
-                }
-                return best;
-            }
-
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static float Relu(float z) => z > 0f ? z : 0f;
-
-            /// <summary>Softmax in place, with the largest value subtracted first so that Exp cannot overflow.</summary>
-            private static void Softmax(global::System.Span<float> z)
-            {
-                float max = float.NegativeInfinity;
-                for (int j = 0; j < z.Length; j++)
-                {
-                    max = global::System.MathF.Max(max, z[j]);
-                }
-                float total = 0f;
-                for (int j = 0; j < z.Length; j++)
-                {
-                    z[j] = global::System.MathF.Exp(z[j] - max);
-                    total += z[j];
-                }
-                for (int j = 0; j < z.Length; j++)
-                {
-                    z[j] /= total;
-                }
+                z[j] /= total;
             }
         }
     }
