@@ -9,19 +9,26 @@ using Prunet.Generator.Planning;
 
 namespace Prunet.Generator;
 
-/// <summary>What the generator adds for one attributed class: a source file, diagnostics, or both.</summary>
-/// <param name="HintName">The generated file's name; empty when there is no source.</param>
-/// <param name="Source">The generated source, or null when the class could not be generated.</param>
-/// <param name="Diagnostics">Errors and warnings about the class and its binding.</param>
-internal sealed record GeneratedNetwork(string HintName, string? Source, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>
+/// One attributed class after binding: its diagnostics (with locations), and what to emit, if
+/// anything. Emitting is a separate step whose input has no locations, so an edit that only
+/// moves the class (lines added above it) reports diagnostics anew but does not emit again.
+/// </summary>
+internal sealed record NetworkBinding(EquatableArray<DiagnosticInfo> Diagnostics, EmitRequest? Request);
+
+/// <summary>A class to emit: the declaration without locations and its model file (equal by path and hash).</summary>
+internal sealed record EmitRequest(NetworkDeclaration Declaration, ParsedModel Model);
+
+/// <summary>A generated file, or the internal error that prevented it.</summary>
+internal sealed record GeneratedSource(string HintName, string? Source, string? Error);
 
 /// <summary>
-/// Runs the stages for one declaration: bind its model path to a parsed model file, plan, emit.
-/// Never throws: an unexpected exception becomes diagnostic PRN099.
+/// Runs the stages for one declaration: bind its model path to a parsed model file, then plan
+/// and emit. Never throws: an unexpected exception becomes diagnostic PRN099.
 /// </summary>
 internal static class NetworkSourceBuilder
 {
-    public static GeneratedNetwork Build(
+    public static NetworkBinding Bind(
         DeclarationResult result,
         ImmutableArray<ParsedModel> models,
         EquatableArray<NetworkDeclaration> allDeclarations,
@@ -30,22 +37,38 @@ internal static class NetworkSourceBuilder
     {
         if (result.Declaration == null)
         {
-            return new GeneratedNetwork(string.Empty, null, new EquatableArray<DiagnosticInfo>(new[] { result.Error! }));
+            return new NetworkBinding(new EquatableArray<DiagnosticInfo>(new[] { result.Error! }), null);
         }
 
         NetworkDeclaration declaration = result.Declaration;
         try
         {
-            return Build(declaration, models, allDeclarations, targetProblem, cancellationToken);
+            return Bind(declaration, models, allDeclarations, targetProblem, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             var error = DiagnosticInfo.Create(Diagnostics.InternalError, declaration.AttributeLocation, declaration.FullName, e.GetType().Name + ": " + e.Message);
-            return new GeneratedNetwork(string.Empty, null, new EquatableArray<DiagnosticInfo>(new[] { error }));
+            return new NetworkBinding(new EquatableArray<DiagnosticInfo>(new[] { error }), null);
         }
     }
 
-    private static GeneratedNetwork Build(
+    /// <summary>Plans and emits one class.</summary>
+    public static GeneratedSource Emit(EmitRequest request, CancellationToken cancellationToken)
+    {
+        string hintName = NetworkEmitter.HintName(request.Declaration);
+        try
+        {
+            NetworkPlan plan = NetworkPlanner.Plan(request.Model.Model!, (KernelRequest)request.Declaration.Kernel);
+            cancellationToken.ThrowIfCancellationRequested();
+            return new GeneratedSource(hintName, NetworkEmitter.Emit(request.Declaration, plan, request.Model.Hash), null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new GeneratedSource(hintName, null, e.GetType().Name + ": " + e.Message);
+        }
+    }
+
+    private static NetworkBinding Bind(
         NetworkDeclaration declaration,
         ImmutableArray<ParsedModel> models,
         EquatableArray<NetworkDeclaration> allDeclarations,
@@ -53,7 +76,7 @@ internal static class NetworkSourceBuilder
         CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
-        GeneratedNetwork Fail() => new(string.Empty, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+        NetworkBinding Fail() => new(new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), null);
 
         if (declaration.ShapeProblem != null)
         {
@@ -122,24 +145,26 @@ internal static class NetworkSourceBuilder
             return Fail();
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        NetworkPlan plan = NetworkPlanner.Plan(file.Model, (KernelRequest)declaration.Kernel);
-        foreach (PlanWarning warning in plan.Warnings)
+        // Only a forced Unrolled kernel can be refused (PRN011), so only then is planning needed here.
+        if (declaration.Kernel == (int)KernelRequest.Unrolled)
         {
-            diagnostics.Add(DiagnosticInfo.Create(
-                Diagnostics.LayerTooLargeToUnroll,
-                declaration.AttributeLocation,
-                warning.LayerNumber.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                declaration.FullName,
-                warning.Nonzeros.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                warning.LongestRow.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                KernelChoice.MaxUnrolledWeights.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                KernelChoice.MaxUnrolledRow.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (PlanWarning warning in NetworkPlanner.Plan(file.Model, KernelRequest.Unrolled).Warnings)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    Diagnostics.LayerTooLargeToUnroll,
+                    declaration.AttributeLocation,
+                    warning.LayerNumber.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    declaration.FullName,
+                    warning.Nonzeros.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    warning.LongestRow.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    KernelChoice.MaxUnrolledWeights.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    KernelChoice.MaxUnrolledRow.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        string source = NetworkEmitter.Emit(declaration, plan, file.Hash);
-        return new GeneratedNetwork(NetworkEmitter.HintName(declaration), source, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+        var request = new EmitRequest(declaration with { AttributeLocation = null, ClassLocation = null }, file);
+        return new NetworkBinding(new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), request);
     }
 
     /// <summary>The parsed model files whose path ends with the model path, ordered by path.</summary>

@@ -59,23 +59,39 @@ public sealed class PrunedNetworkGenerator : IIncrementalGenerator
             .Select(static (compilation, _) => TargetProblem(compilation))
             .WithTrackingName(TrackingNames.TargetFramework);
 
-        IncrementalValuesProvider<GeneratedNetwork> networks = declarations
+        IncrementalValuesProvider<NetworkBinding> bindings = declarations
             .Combine(models.Collect())
             .Combine(allDeclarations)
             .Combine(targetProblem)
-            .Select(static (input, cancellationToken) => NetworkSourceBuilder.Build(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right, cancellationToken))
-            .WithTrackingName(TrackingNames.Networks);
+            .Select(static (input, cancellationToken) => NetworkSourceBuilder.Bind(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right, cancellationToken))
+            .WithTrackingName(TrackingNames.Bindings);
 
-        context.RegisterSourceOutput(networks, static (output, network) =>
+        context.RegisterSourceOutput(bindings, static (output, binding) =>
         {
-            foreach (DiagnosticInfo diagnostic in network.Diagnostics)
+            foreach (DiagnosticInfo diagnostic in binding.Diagnostics)
             {
                 output.ReportDiagnostic(diagnostic.ToDiagnostic());
             }
+        });
 
-            if (network.Source != null)
+        // Planning and emitting, from inputs without locations: reruns only when the model file
+        // or what the declaration says changes, not when the class merely moves.
+        IncrementalValuesProvider<GeneratedSource> sources = bindings
+            .Where(static binding => binding.Request != null)
+            .Select(static (binding, _) => binding.Request!)
+            .WithTrackingName(TrackingNames.EmitRequests)
+            .Select(static (request, cancellationToken) => NetworkSourceBuilder.Emit(request, cancellationToken))
+            .WithTrackingName(TrackingNames.Sources);
+
+        context.RegisterSourceOutput(sources, static (output, source) =>
+        {
+            if (source.Source != null)
             {
-                output.AddSource(network.HintName, network.Source);
+                output.AddSource(source.HintName, source.Source);
+            }
+            else
+            {
+                output.ReportDiagnostic(Diagnostic.Create(Diagnostics.InternalError, Location.None, source.HintName, source.Error));
             }
         });
     }
@@ -123,5 +139,7 @@ public static class TrackingNames
     public const string ModelTexts = "PrunedNetwork.ModelTexts";
     public const string Models = "PrunedNetwork.Models";
     public const string TargetFramework = "PrunedNetwork.TargetFramework";
-    public const string Networks = "PrunedNetwork.Networks";
+    public const string Bindings = "PrunedNetwork.Bindings";
+    public const string EmitRequests = "PrunedNetwork.EmitRequests";
+    public const string Sources = "PrunedNetwork.Sources";
 }

@@ -39,7 +39,7 @@ public sealed class IncrementalTests
         CSharpCompilation edited = compilation.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText("namespace Demo { public static class Other { public static int Value => 2; } }", GeneratorHarness.ParseOptions, old.FilePath));
         driver = driver.RunGenerators(edited);
 
-        foreach (string step in new[] { Steps.Declarations, Steps.ModelPaths, Steps.ModelTexts, Steps.Models, Steps.Networks })
+        foreach (string step in new[] { Steps.Declarations, Steps.ModelPaths, Steps.ModelTexts, Steps.Models, Steps.Bindings, Steps.Sources })
         {
             AssertReused(driver, step);
         }
@@ -53,7 +53,24 @@ public sealed class IncrementalTests
         var changed = new InMemoryAdditionalText(model.Path, SnapshotTests.TinyNet().ToJson().Replace("0.1,0,-0.2", "0.3,0,-0.2"));
         driver = driver.ReplaceAdditionalText(model, changed).RunGenerators(compilation);
         Assert.Contains(IncrementalStepRunReason.Modified, Reasons(driver, Steps.Models));
-        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(driver, Steps.Networks));
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(driver, Steps.Sources));
+    }
+
+    [Fact]
+    public void MovingTheClassReportsAtTheNewPlaceWithoutEmittingAgain()
+    {
+        var model = new InMemoryAdditionalText("/repo/models/tiny.model.json", SnapshotTests.TinyNet().ToJson());
+        (GeneratorDriver driver, CSharpCompilation compilation) = FirstRun(model);
+        SyntaxTree old = compilation.SyntaxTrees.First();
+        CSharpCompilation moved = compilation.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText("// a comment line\n" + Declaration, GeneratorHarness.ParseOptions, old.FilePath));
+        driver = driver.RunGenerators(moved);
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(driver, Steps.Declarations)); // its locations changed
+        AssertReused(driver, Steps.EmitRequests);
+        AssertReused(driver, Steps.Sources);
+
+        // A change to what the declaration says does emit again.
+        driver = driver.RunGenerators(moved.ReplaceSyntaxTree(moved.SyntaxTrees.First(), CSharpSyntaxTree.ParseText(Declaration.Replace("\")]", "\", Kernel = PrunedNetworkKernel.SparseRows)]"), GeneratorHarness.ParseOptions, old.FilePath)));
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(driver, Steps.Sources));
     }
 
     [Fact]
