@@ -159,6 +159,15 @@ namespace Demo
 
 [PrunedNetwork(""dense.model.json"", Kernel = PrunedNetworkKernel.Unrolled)]
 public static partial class InGlobalNamespace { }
+
+namespace @namespace.Inner
+{
+    public partial record struct Outer<T>
+    {
+        [PrunedNetwork(""dense.model.json"", Kernel = PrunedNetworkKernel.SparseRows)]
+        internal static partial class @class { }
+    }
+}
 ";
         GeneratorRun run = GeneratorHarness.Run(Shadows, ("/p/dense.model.json", SnapshotTests.DenseNet().ToJson()), ("/p/sparse.model.json", SnapshotTests.SparseNet().ToJson()));
         Assert.Empty(run.Diagnostics);

@@ -27,7 +27,7 @@ internal static class NetworkEmitter
     /// <summary>The file-local class with the computation: the class's name, then "Inference".</summary>
     public static string ImplementationName(NetworkDeclaration declaration)
     {
-        string name = declaration.ClassName;
+        string name = declaration.ClassName.TrimStart('@');
         int generic = name.IndexOf('<');
         return (generic < 0 ? name : name.Substring(0, generic)) + "Inference";
     }

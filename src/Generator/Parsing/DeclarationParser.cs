@@ -61,7 +61,7 @@ internal static class DeclarationParser
             shapeProblem = problems.Count == 0 ? string.Empty : ", and the types containing it (" + string.Join(", ", problems) + ") 'partial'";
         }
 
-        string? ns = symbol.ContainingNamespace.IsGlobalNamespace ? null : symbol.ContainingNamespace.ToDisplayString();
+        string? ns = symbol.ContainingNamespace.IsGlobalNamespace ? null : string.Join(".", symbol.ContainingNamespace.ToDisplayParts().Where(p => p.Kind == SymbolDisplayPartKind.NamespaceName).Select(p => Identifier(p.ToString())));
         string className = NameWithTypeParameters(symbol);
         string fullName = string.Join(".", new[] { ns }.Concat(containing.Select(c => c.Name)).Concat(new[] { className }).Where(s => s != null));
         SyntaxReference? attributeSyntax = attribute.ApplicationSyntaxReference;
@@ -106,5 +106,9 @@ internal static class DeclarationParser
     }
 
     private static string NameWithTypeParameters(INamedTypeSymbol type)
-        => type.TypeParameters.Length == 0 ? type.Name : type.Name + "<" + string.Join(", ", type.TypeParameters.Select(p => p.Name)) + ">";
+        => type.TypeParameters.Length == 0 ? Identifier(type.Name) : Identifier(type.Name) + "<" + string.Join(", ", type.TypeParameters.Select(p => Identifier(p.Name))) + ">";
+
+    /// <summary>A name as C# source: keywords get '@' (<c>@class</c>).</summary>
+    private static string Identifier(string name)
+        => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) == SyntaxKind.RecordKeyword ? "@" + name : name;
 }
