@@ -30,6 +30,24 @@ public sealed class EquivalenceTests(ITestOutputHelper log)
             }
         }
 
+        // The random networks must cover what they are meant to (checked, so that a change to the
+        // generator of networks cannot silently drop a case).
+        Assert.Contains(models, m => m.Task == ModelTask.Regression && m.Postprocessing != null);
+        Assert.Contains(models, m => m.Task == ModelTask.Classification && m.Labels != null);
+        Assert.Contains(models, m => m.Preprocessing != null);
+        Assert.Contains(models, m => m.Layers.Count == 4);
+        Assert.Contains(models, m => m.Layers.Count == 1);
+        Assert.Contains(models, m => m.Layers[^1].Activation == Activation.Softmax);
+        foreach (Activation activation in new[] { Activation.Linear, Activation.Relu, Activation.LeakyRelu, Activation.Sigmoid, Activation.Tanh })
+        {
+            Assert.Contains(models, m => m.Layers.Any(l => l.Activation == activation));
+        }
+
+        Assert.Contains(models, m => m.Statistics.Layers.Any(l => l.ConstantNeurons > 0));
+        Assert.Contains(models, m => m.Statistics.Layers.Any(l => l.NeuronsWithoutOutputs > 0));
+        Assert.Contains(models, m => m.Layers.Any(l => l.NonzeroCount == 0)); // a 100%-pruned layer
+        Assert.Contains(models, m => m.Layers.Any(l => l.NonzeroCount > 256)); // Auto does not unroll it (Auto choosing SparseRows: LargeModelTests)
+
         GeneratorRun run = GeneratorHarness.Run(NetworkSources.For(classes), files.ToArray());
         Assert.Empty(run.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(GeneratorHarness.Describe));
         using LoadedAssembly assembly = GeneratorHarness.Load(GeneratorHarness.Emit(run.Output));
