@@ -184,11 +184,16 @@ internal static class NetworkSourceBuilder
         return false;
     }
 
+    /// <summary>Source order of two declarations: file, then attribute, then class name position.</summary>
     private static bool Before(NetworkDeclaration a, NetworkDeclaration b)
     {
-        string fileA = a.AttributeLocation?.FilePath ?? string.Empty;
-        string fileB = b.AttributeLocation?.FilePath ?? string.Empty;
-        int byFile = string.CompareOrdinal(fileA, fileB);
-        return byFile != 0 ? byFile < 0 : (a.AttributeLocation?.Span.Start ?? 0) < (b.AttributeLocation?.Span.Start ?? 0);
+        int byFile = string.CompareOrdinal(a.ClassLocation?.FilePath ?? string.Empty, b.ClassLocation?.FilePath ?? string.Empty);
+        if (byFile != 0)
+        {
+            return byFile < 0;
+        }
+
+        int byAttribute = (a.AttributeLocation?.Span.Start ?? 0).CompareTo(b.AttributeLocation?.Span.Start ?? 0);
+        return byAttribute != 0 ? byAttribute < 0 : (a.ClassLocation?.Span.Start ?? 0) < (b.ClassLocation?.Span.Start ?? 0);
     }
 }

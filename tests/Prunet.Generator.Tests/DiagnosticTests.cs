@@ -185,6 +185,17 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void AttributeOnTwoPartsOfOneClassGeneratesOnce()
+    {
+        // The compiler reports CS0579 (duplicate attribute); the generator must not add the file twice (that would throw).
+        string source = "using Prunet;\nnamespace Demo\n{\n    [PrunedNetwork(\"models/tiny.model.json\")]\n    public static partial class Net { }\n\n    [PrunedNetwork(\"models/tiny.model.json\")]\n    public static partial class Net { }\n}\n";
+        GeneratorRun run = GeneratorHarness.Run(source, (ModelFile, TinyJson));
+        Assert.Single(run.Networks);
+        Assert.DoesNotContain(run.Diagnostics, d => d.Id == "PRN009");
+        Assert.Contains(run.Output.GetDiagnostics(), d => d.Id == "CS0579");
+    }
+
+    [Fact]
     public void PRN010_UnknownKernel()
     {
         string source = Declaration().Replace("PrunedNetworkKernel.Auto", "(PrunedNetworkKernel)7");

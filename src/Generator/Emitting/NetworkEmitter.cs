@@ -13,16 +13,7 @@ namespace Prunet.Generator.Emitting;
 /// </summary>
 internal static class NetworkEmitter
 {
-    public static string HintName(NetworkDeclaration declaration)
-    {
-        var name = new System.Text.StringBuilder();
-        foreach (char c in declaration.FullName)
-        {
-            name.Append(char.IsLetterOrDigit(c) || c == '.' || c == '_' ? c : '_');
-        }
-
-        return name.Append(".g.cs").ToString();
-    }
+    public static string HintName(NetworkDeclaration declaration) => declaration.HintName;
 
     /// <summary>The file-local class with the computation: the class's name, then "Inference".</summary>
     public static string ImplementationName(NetworkDeclaration declaration)

@@ -31,7 +31,8 @@ internal static class DeclarationParser
     private static NetworkDeclaration Read(GeneratorAttributeSyntaxContext context, INamedTypeSymbol symbol, CancellationToken cancellationToken)
     {
         var syntax = (ClassDeclarationSyntax)context.TargetNode;
-        AttributeData attribute = context.Attributes[0];
+        // Attributes may list the attribute of every part of a partial class; take this part's.
+        AttributeData attribute = context.Attributes.FirstOrDefault(a => a.ApplicationSyntaxReference?.SyntaxTree == syntax.SyntaxTree && syntax.Span.Contains(a.ApplicationSyntaxReference.Span)) ?? context.Attributes[0];
         string? modelPath = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
         int kernel = 0;
         foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
@@ -64,12 +65,26 @@ internal static class DeclarationParser
         string? ns = symbol.ContainingNamespace.IsGlobalNamespace ? null : string.Join(".", symbol.ContainingNamespace.ToDisplayParts().Where(p => p.Kind == SymbolDisplayPartKind.NamespaceName).Select(p => Identifier(p.ToString())));
         string className = NameWithTypeParameters(symbol);
         string fullName = string.Join(".", new[] { ns }.Concat(containing.Select(c => c.Name)).Concat(new[] { className }).Where(s => s != null));
+        // Metadata names (Net`1) cannot collide the way sanitised display names (Net<T> → Net_T_) can.
+        var metadataNames = new List<string>();
+        for (INamedTypeSymbol? type = symbol; type != null; type = type.ContainingType)
+        {
+            metadataNames.Insert(0, type.MetadataName);
+        }
+
+        for (INamespaceSymbol? space = symbol.ContainingNamespace; space != null && !space.IsGlobalNamespace; space = space.ContainingNamespace)
+        {
+            metadataNames.Insert(0, space.Name);
+        }
+
+        string hintName = string.Join(".", metadataNames) + ".g.cs";
         SyntaxReference? attributeSyntax = attribute.ApplicationSyntaxReference;
         return new NetworkDeclaration(
             ns,
             new EquatableArray<ContainingType>(containing.ToArray()),
             className,
             fullName,
+            hintName,
             shapeProblem,
             modelPath,
             kernel,

@@ -7,7 +7,8 @@ namespace Prunet.Generator.Parsing;
 /// <param name="Namespace">The class's namespace, or null for the global namespace.</param>
 /// <param name="ContainingTypes">Types the class is nested in, outermost first.</param>
 /// <param name="ClassName">The class name as declared, with type parameters (<c>Net&lt;T&gt;</c>).</param>
-/// <param name="FullName">Namespace, containing types and class name, for messages and the file name.</param>
+/// <param name="FullName">Namespace, containing types and class name, for messages.</param>
+/// <param name="HintName">The generated file's name: the metadata name (<c>Demo.Outer`1.Net.g.cs</c>), unique per class.</param>
 /// <param name="ShapeProblem">Null when the class and its containers can take generated members; else what is missing.</param>
 /// <param name="ModelPath">The path given to the attribute; null when it was not a constant string.</param>
 /// <param name="Kernel">The Kernel property's value (a <c>PrunedNetworkKernel</c>).</param>
@@ -18,6 +19,7 @@ internal sealed record NetworkDeclaration(
     EquatableArray<ContainingType> ContainingTypes,
     string ClassName,
     string FullName,
+    string HintName,
     string? ShapeProblem,
     string? ModelPath,
     int Kernel,
