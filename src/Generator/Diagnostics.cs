@@ -140,7 +140,28 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments)
         => new(descriptor.Id, location, new EquatableArray<string>(arguments));
 
-    public Diagnostic ToDiagnostic()
+    /// <summary>
+    /// The diagnostic, located in <paramref name="compilation"/>'s syntax tree when the location is
+    /// in one (so that the IDE underlines it and <c>#pragma warning disable</c> applies), else at
+    /// the file and span as given (a model file).
+    /// </summary>
+    public Diagnostic ToDiagnostic(Compilation? compilation = null)
+    {
+        if (compilation != null && Location is LocationInfo where)
+        {
+            foreach (SyntaxTree tree in compilation.SyntaxTrees)
+            {
+                if (tree.FilePath == where.FilePath && where.Span.End <= tree.Length)
+                {
+                    return Create(Microsoft.CodeAnalysis.Location.Create(tree, where.Span));
+                }
+            }
+        }
+
+        return Create(Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None);
+    }
+
+    private Diagnostic Create(Location location)
     {
         DiagnosticDescriptor descriptor = Array.Find(Diagnostics.All, d => d.Id == Id) ?? Diagnostics.InternalError;
         var arguments = new object[Arguments.Count];
@@ -149,6 +170,6 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
             arguments[i] = Arguments[i];
         }
 
-        return Diagnostic.Create(descriptor, Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, arguments);
+        return Diagnostic.Create(descriptor, location, arguments);
     }
 }

@@ -66,11 +66,13 @@ public sealed class PrunedNetworkGenerator : IIncrementalGenerator
             .Select(static (input, cancellationToken) => NetworkSourceBuilder.Bind(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right, cancellationToken))
             .WithTrackingName(TrackingNames.Bindings);
 
-        context.RegisterSourceOutput(bindings, static (output, binding) =>
+        // Reporting, not computing, uses the compilation: it turns value locations back into
+        // syntax-tree locations, so that the IDE underlines them and #pragma applies.
+        context.RegisterSourceOutput(bindings.Combine(context.CompilationProvider), static (output, pair) =>
         {
-            foreach (DiagnosticInfo diagnostic in binding.Diagnostics)
+            foreach (DiagnosticInfo diagnostic in pair.Left.Diagnostics)
             {
-                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+                output.ReportDiagnostic(diagnostic.ToDiagnostic(pair.Right));
             }
         });
 

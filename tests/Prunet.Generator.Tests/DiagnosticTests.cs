@@ -27,6 +27,7 @@ public sealed class DiagnosticTests
 
     private static void AssertAt(Diagnostic d, string file, int line)
     {
+        Assert.True(d.Location.IsInSource, "a diagnostic about C# code is located in its syntax tree (IDE underline, #pragma)");
         FileLinePositionSpan span = d.Location.GetLineSpan();
         Assert.Equal(file, span.Path);
         Assert.Equal(line, span.StartLinePosition.Line + 1);
