@@ -1,0 +1,368 @@
+using System;
+using System.Collections.Generic;
+using Prunet.Generator.Planning;
+using static Prunet.Generator.Emitting.CSharpNames;
+
+namespace Prunet.Generator.Emitting;
+
+/// <summary>
+/// Writes one planned layer as a method <c>LayerN(ReadOnlySpan&lt;float&gt; x, Span&lt;float&gt; y)</c>
+/// with the kernel the plan chose. Text only: every decision is in the plan.
+/// </summary>
+internal static class LayerEmitter
+{
+    /// <summary>Accumulators per row: independent sums hide the latency of floating-point adds.</summary>
+    private const int Accumulators = 4;
+
+    /// <summary>Values per line in constant tables.</summary>
+    private const int ValuesPerLine = 16;
+
+    public static void Emit(SourceWriter w, LayerPlan layer, HashSet<string> helpers)
+    {
+        switch (layer.Kernel)
+        {
+            case LayerKernel.Unrolled:
+                EmitUnrolled(w, layer, helpers);
+                break;
+            case LayerKernel.SparseRows:
+                EmitSparseRows(w, layer, helpers);
+                break;
+            default:
+                EmitDenseSimd(w, layer, helpers);
+                break;
+        }
+    }
+
+    public static string MethodName(LayerPlan layer) => "Layer" + layer.Number;
+
+    private static void EmitUnrolled(SourceWriter w, LayerPlan layer, HashSet<string> helpers)
+    {
+        // Rows go to methods of at most MaxUnrolledRow terms each (the plan guarantees a row fits).
+        var parts = new List<(int First, int End)>();
+        int start = 0;
+        int terms = 0;
+        for (int j = 0; j < layer.Outputs; j++)
+        {
+            int row = RowNonzeros(layer, j);
+            if (j > start && terms + row > KernelChoice.MaxUnrolledRow)
+            {
+                parts.Add((start, j));
+                start = j;
+                terms = 0;
+            }
+
+            terms += row;
+        }
+
+        parts.Add((start, layer.Outputs));
+        string name = MethodName(layer);
+        if (parts.Count == 1)
+        {
+            EmitUnrolledRows(w, layer, name, 0, layer.Outputs, finish: true, helpers);
+            return;
+        }
+
+        w.Open("private static void " + name + "(" + ReadOnlySpan + " x, " + Span + " y)");
+        for (int p = 0; p < parts.Count; p++)
+        {
+            w.Line(name + "Part" + (p + 1) + "(x, y);");
+        }
+
+        if (layer.Activation == Activation.Softmax)
+        {
+            helpers.Add("Softmax");
+            w.Line("Softmax(y);");
+        }
+
+        w.Close();
+        for (int p = 0; p < parts.Count; p++)
+        {
+            w.Line();
+            w.Line("// " + name + ", outputs " + parts[p].First + " to " + (parts[p].End - 1) + ".");
+            EmitUnrolledRows(w, layer, name + "Part" + (p + 1), parts[p].First, parts[p].End, finish: false, helpers);
+        }
+    }
+
+    private static void EmitUnrolledRows(SourceWriter w, LayerPlan layer, string method, int first, int end, bool finish, HashSet<string> helpers)
+    {
+        int accumulators = 0;
+        bool readsInputs = false;
+        for (int j = first; j < end; j++)
+        {
+            int row = RowNonzeros(layer, j);
+            accumulators = Math.Max(accumulators, Math.Min(row, Accumulators));
+            readsInputs |= row > 0;
+        }
+
+        w.Open("private static void " + method + "(" + ReadOnlySpan + " x, " + Span + " y)");
+        if (readsInputs)
+        {
+            w.Line(RefTo("float", "xs", "x"));
+        }
+
+        w.Line(RefTo("float", "ys", "y"));
+        if (accumulators > 0)
+        {
+            w.Line("float " + string.Join(", ", Names("s", accumulators)) + ";");
+        }
+
+        for (int j = first; j < end; j++)
+        {
+            int count = 0;
+            for (int i = 0; i < layer.Inputs; i++)
+            {
+                float weight = layer.Weight(j, i);
+                if (weight == 0f)
+                {
+                    continue;
+                }
+
+                int a = count % Accumulators;
+                string op = count < Accumulators ? " = " : " += ";
+                w.Line("s" + a + op + SourceWriter.Float(weight) + " * " + At("xs", SourceWriter.Int(i)) + ";");
+                count++;
+            }
+
+            string sum = Combine("s", Math.Min(count, Accumulators));
+            string z = sum.Length == 0 ? SourceWriter.Float(layer.Bias[j]) : SourceWriter.Float(layer.Bias[j]) + " + " + sum;
+            w.Line(At("ys", SourceWriter.Int(j)) + " = " + Activate(layer, z, helpers) + ";");
+        }
+
+        if (finish && layer.Activation == Activation.Softmax)
+        {
+            helpers.Add("Softmax");
+            w.Line("Softmax(y);");
+        }
+
+        w.Close();
+    }
+
+    private static void EmitSparseRows(SourceWriter w, LayerPlan layer, HashSet<string> helpers)
+    {
+        string name = MethodName(layer);
+        var values = new List<float>(layer.Nonzeros);
+        var columns = new List<long>(layer.Nonzeros);
+        var starts = new List<long>(layer.Outputs + 1) { 0 };
+        for (int j = 0; j < layer.Outputs; j++)
+        {
+            for (int i = 0; i < layer.Inputs; i++)
+            {
+                float weight = layer.Weight(j, i);
+                if (weight != 0f)
+                {
+                    values.Add(weight);
+                    columns.Add(i);
+                }
+            }
+
+            starts.Add(values.Count);
+        }
+
+        string columnType = layer.Inputs <= ushort.MaxValue + 1 ? "ushort" : "int";
+        w.Line("/// <summary>The nonzero weights of " + name + ", row after row.</summary>");
+        FloatTable(w, name + "Weights", values);
+        w.Line();
+        w.Line("/// <summary>The input (column) each weight of " + name + "Weights reads.</summary>");
+        IntTable(w, columnType, name + "Columns", columns);
+        w.Line();
+        w.Line("/// <summary>Where each output's weights start in " + name + "Weights; the last entry is the end.</summary>");
+        IntTable(w, "int", name + "RowStarts", starts);
+        w.Line();
+        FloatTable(w, name + "Bias", layer.Bias);
+        w.Line();
+        w.Open("private static void " + name + "(" + ReadOnlySpan + " x, " + Span + " y)");
+        w.Line(RefTo("float", "xs", "x"));
+        w.Line(RefTo("float", "ys", "y"));
+        w.Line(RefTo("float", "weights", name + "Weights"));
+        w.Line(RefTo(columnType, "columns", name + "Columns"));
+        w.Line(RefTo("int", "starts", name + "RowStarts"));
+        w.Line(RefTo("float", "bias", name + "Bias"));
+        w.Open("for (int j = 0; j < " + layer.Outputs + "; j++)");
+        w.Line("int k = " + At("starts", "j") + ";");
+        w.Line("int end = " + At("starts", "j + 1") + ";");
+        w.Line("float " + string.Join(", ", Names("s", Accumulators, " = 0f")) + ";");
+        w.Open("for (; k <= end - " + Accumulators + "; k += " + Accumulators + ")");
+        for (int a = 0; a < Accumulators; a++)
+        {
+            string k = a == 0 ? "k" : "k + " + a;
+            w.Line("s" + a + " += " + At("weights", k) + " * " + At("xs", At("columns", k)) + ";");
+        }
+
+        w.Close();
+        w.Open("for (; k < end; k++)");
+        w.Line("s0 += " + At("weights", "k") + " * " + At("xs", At("columns", "k")) + ";");
+        w.Close();
+        w.Line(At("ys", "j") + " = " + Activate(layer, At("bias", "j") + " + " + Combine("s", Accumulators), helpers) + ";");
+        w.Close();
+        FinishLayer(w, layer, helpers);
+        w.Close();
+    }
+
+    private static void EmitDenseSimd(SourceWriter w, LayerPlan layer, HashSet<string> helpers)
+    {
+        string name = MethodName(layer);
+        int inputs = layer.Inputs;
+        int lanes = 8;
+        int step = lanes * Accumulators;
+        helpers.Add("MultiplyAdd");
+        w.Line("/// <summary>The weights of " + name + ", row-major [" + layer.Outputs + ", " + inputs + "], pruned weights as zeros.</summary>");
+        FloatTable(w, name + "Weights", layer.Weights);
+        w.Line();
+        FloatTable(w, name + "Bias", layer.Bias);
+        w.Line();
+        w.Open("private static void " + name + "(" + ReadOnlySpan + " x, " + Span + " y)");
+        w.Line(RefTo("float", "xs", "x"));
+        w.Line(RefTo("float", "ys", "y"));
+        w.Line(RefTo("float", "weights", name + "Weights"));
+        w.Line(RefTo("float", "bias", name + "Bias"));
+        w.Open("for (int j = 0; j < " + layer.Outputs + "; j++)");
+        w.Line("ref float row = ref " + At("weights", "j * " + inputs) + ";");
+        w.Line("int i = 0;");
+        w.Line("float sum;");
+        w.Line("// A JIT-time constant: the JIT compiles one branch and drops the other.");
+        w.Open("if (Vector256.IsHardwareAccelerated)");
+        w.Line(Vector256Float + " " + string.Join(", ", Names("v", Accumulators, " = " + Vector256Float + ".Zero")) + ";");
+        w.Open("for (; i <= " + inputs + " - " + step + "; i += " + step + ")");
+        for (int a = 0; a < Accumulators; a++)
+        {
+            string offset = a == 0 ? "(nuint)i" : "(nuint)(i + " + (a * lanes) + ")";
+            w.Line("v" + a + " = MultiplyAdd(Vector256.LoadUnsafe(ref row, " + offset + "), Vector256.LoadUnsafe(ref xs, " + offset + "), v" + a + ");");
+        }
+
+        w.Close();
+        w.Open("for (; i <= " + inputs + " - " + lanes + "; i += " + lanes + ")");
+        w.Line("v0 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)i), Vector256.LoadUnsafe(ref xs, (nuint)i), v0);");
+        w.Close();
+        w.Line("sum = Vector256.Sum(" + Combine("v", Accumulators) + ");");
+        w.Close();
+        w.Open("else");
+        w.Line("float " + string.Join(", ", Names("s", Accumulators, " = 0f")) + ";");
+        w.Open("for (; i <= " + inputs + " - " + Accumulators + "; i += " + Accumulators + ")");
+        for (int a = 0; a < Accumulators; a++)
+        {
+            string i = a == 0 ? "i" : "i + " + a;
+            w.Line("s" + a + " += " + At("row", i) + " * " + At("xs", i) + ";");
+        }
+
+        w.Close();
+        w.Line("sum = " + Combine("s", Accumulators) + ";");
+        w.Close();
+        w.Open("for (; i < " + inputs + "; i++)");
+        w.Line("sum += " + At("row", "i") + " * " + At("xs", "i") + ";");
+        w.Close();
+        w.Line(At("ys", "j") + " = " + Activate(layer, At("bias", "j") + " + sum", helpers) + ";");
+        w.Close();
+        FinishLayer(w, layer, helpers);
+        w.Close();
+    }
+
+    private static void FinishLayer(SourceWriter w, LayerPlan layer, HashSet<string> helpers)
+    {
+        if (layer.Activation == Activation.Softmax)
+        {
+            helpers.Add("Softmax");
+            w.Line("Softmax(y);");
+        }
+    }
+
+    /// <summary>The activation applied to an expression; softmax is applied to the whole layer afterwards.</summary>
+    private static string Activate(LayerPlan layer, string z, HashSet<string> helpers)
+    {
+        switch (layer.Activation)
+        {
+            case Activation.Relu:
+                helpers.Add("Relu");
+                return "Relu(" + z + ")";
+            case Activation.LeakyRelu:
+                helpers.Add("LeakyRelu");
+                return "LeakyRelu(" + z + ", " + SourceWriter.Float(layer.Alpha) + ")";
+            case Activation.Sigmoid:
+                helpers.Add("Sigmoid");
+                return "Sigmoid(" + z + ")";
+            case Activation.Tanh:
+                return "MathF.Tanh(" + z + ")";
+            default:
+                return z;
+        }
+    }
+
+    public static void FloatTable(SourceWriter w, string name, IReadOnlyList<float> values)
+    {
+        var texts = new List<string>(values.Count);
+        foreach (float value in values)
+        {
+            texts.Add(SourceWriter.Float(value));
+        }
+
+        Table(w, "float", name, texts);
+    }
+
+    public static void IntTable(SourceWriter w, string type, string name, IReadOnlyList<long> values)
+    {
+        var texts = new List<string>(values.Count);
+        foreach (long value in values)
+        {
+            texts.Add(SourceWriter.Int(value));
+        }
+
+        Table(w, type, name, texts);
+    }
+
+    /// <summary>
+    /// <c>static ReadOnlySpan&lt;T&gt; Name =&gt; new T[] { ... };</c>: the compiler stores the values
+    /// in the assembly's data and the property returns a span over them, with no allocation.
+    /// </summary>
+    private static void Table(SourceWriter w, string type, string name, List<string> values)
+    {
+        string signature = "private static ReadOnlySpan<" + type + "> " + name + " => new " + type + "[]";
+        if (values.Count <= ValuesPerLine)
+        {
+            w.Line(signature + " { " + string.Join(", ", values) + (values.Count == 0 ? "};" : " };"));
+            return;
+        }
+
+        w.Line(signature);
+        w.Line("{");
+        for (int start = 0; start < values.Count; start += ValuesPerLine)
+        {
+            w.Line("    " + string.Join(", ", values.GetRange(start, Math.Min(ValuesPerLine, values.Count - start))) + ",");
+        }
+
+        w.Line("};");
+    }
+
+    private static int RowNonzeros(LayerPlan layer, int j)
+    {
+        int count = 0;
+        for (int i = 0; i < layer.Inputs; i++)
+        {
+            if (layer.Weight(j, i) != 0f)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static IEnumerable<string> Names(string prefix, int count, string suffix = "")
+    {
+        for (int a = 0; a < count; a++)
+        {
+            yield return prefix + a + suffix;
+        }
+    }
+
+    /// <summary>Pairwise sum of accumulators: ((s0 + s1) + (s2 + s3)).</summary>
+    private static string Combine(string prefix, int count)
+    {
+        switch (count)
+        {
+            case 0: return string.Empty;
+            case 1: return prefix + "0";
+            case 2: return "(" + prefix + "0 + " + prefix + "1)";
+            case 3: return "((" + prefix + "0 + " + prefix + "1) + " + prefix + "2)";
+            default: return "((" + prefix + "0 + " + prefix + "1) + (" + prefix + "2 + " + prefix + "3))";
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using Microsoft.CodeAnalysis;
+using Prunet.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Prunet.Tests;
+
+/// <summary>
+/// Generated code computes what the reference interpreter computes, under OutputAgreement, for
+/// random networks and every kernel. The seed is printed on failure; set PRUNET_SEED to replay.
+/// </summary>
+public sealed class EquivalenceTests(ITestOutputHelper log)
+{
+    private static readonly string[] Kernels = { "Auto", "Unrolled", "SparseRows", "DenseSimd" };
+
+    [Fact]
+    public void RandomNetworksAgreeWithTheInterpreterUnderEveryKernel()
+    {
+        int seed = int.TryParse(Environment.GetEnvironmentVariable("PRUNET_SEED"), out int s) ? s : 20261125;
+        const int Networks = 60;
+        var models = new PrunedModel[Networks];
+        var classes = new List<NetworkClass>();
+        var files = new List<(string, string)>();
+        for (int n = 0; n < Networks; n++)
+        {
+            models[n] = RandomNetworks.Create(new Random(seed + n));
+            files.Add(("/project/models/net" + n + ".model.json", models[n].ToJson()));
+            foreach (string kernel in Kernels)
+            {
+                classes.Add(new NetworkClass("Net" + n + kernel, "models/net" + n + ".model.json", kernel, models[n].Task == ModelTask.Classification));
+            }
+        }
+
+        // The random networks must cover what they are meant to (checked, so that a change to the
+        // generator of networks cannot silently drop a case).
+        Assert.Contains(models, m => m.Task == ModelTask.Regression && m.Postprocessing != null);
+        Assert.Contains(models, m => m.Task == ModelTask.Classification && m.Labels != null);
+        Assert.Contains(models, m => m.Preprocessing != null);
+        Assert.Contains(models, m => m.Layers.Count == 4);
+        Assert.Contains(models, m => m.Layers.Count == 1);
+        Assert.Contains(models, m => m.Layers[^1].Activation == Activation.Softmax);
+        foreach (Activation activation in new[] { Activation.Linear, Activation.Relu, Activation.LeakyRelu, Activation.Sigmoid, Activation.Tanh })
+        {
+            Assert.Contains(models, m => m.Layers.Any(l => l.Activation == activation));
+        }
+
+        Assert.Contains(models, m => m.Statistics.Layers.Any(l => l.ConstantNeurons > 0));
+        Assert.Contains(models, m => m.Statistics.Layers.Any(l => l.NeuronsWithoutOutputs > 0));
+        Assert.Contains(models, m => m.Layers.Any(l => l.NonzeroCount == 0)); // a 100%-pruned layer
+        Assert.Contains(models, m => m.Layers.Any(l => l.NonzeroCount > 256)); // Auto does not unroll it (Auto choosing SparseRows: LargeModelTests)
+
+        GeneratorRun run = GeneratorHarness.Run(NetworkSources.For(classes), files.ToArray());
+        Assert.Empty(run.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(GeneratorHarness.Describe));
+        using LoadedAssembly assembly = GeneratorHarness.Load(GeneratorHarness.Emit(run.Output));
+        log.WriteLine($"{Networks} networks × {Kernels.Length} kernels; generator {run.Elapsed.TotalMilliseconds:0} ms");
+
+        for (int n = 0; n < Networks; n++)
+        {
+            PrunedModel model = models[n];
+            var rng = new Random(seed + n + 1_000_000);
+            const int Rows = 8;
+            float[] batch = RandomNetworks.Values(rng, Rows * model.InputSize, -3f, 3f);
+            foreach (string kernel in Kernels)
+            {
+                string name = "Net" + n + kernel;
+                string context = $"network {n} (seed {seed + n}; replay with PRUNET_SEED={seed} or new Random({seed + n})), kernel {kernel}";
+                var generated = new float[Rows * model.OutputSize];
+                for (int r = 0; r < Rows; r++)
+                {
+                    float[] input = batch.AsSpan(r * model.InputSize, model.InputSize).ToArray();
+                    var expected = new float[model.OutputSize];
+                    var actual = new float[model.OutputSize];
+                    model.Predict(input, expected);
+                    assembly.Predict(name, input, actual);
+                    Assert.True(OutputAgreement.Agrees(actual, expected, out string why), context + ", row " + r + ": " + why + "\nmodel:\n" + model.ToJson());
+                    if (model.Task == ModelTask.Classification)
+                    {
+                        Assert.Equal(PrunedModel.ArgMax(actual), assembly.PredictClass(name, input));
+                    }
+
+                    actual.CopyTo(generated, r * model.OutputSize);
+                }
+
+                var batched = new float[Rows * model.OutputSize];
+                assembly.PredictBatch(name, batch, batched);
+                Assert.True(generated.AsSpan().SequenceEqual(batched), context + ": PredictBatch differs from Predict row by row");
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+extern alias gen;
+
+using System.Collections.Immutable;
+using System.Reflection;
+using System.Runtime.Loader;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Prunet.Tests.Infrastructure;
+
+/// <summary>An AdditionalFiles item held in memory.</summary>
+public sealed class InMemoryAdditionalText(string path, string text) : AdditionalText
+{
+    private readonly SourceText _text = SourceText.From(text);
+
+    public override string Path { get; } = path;
+
+    public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
+}
+
+/// <summary>What one run of the generator gave: its outputs and the compilation with them.</summary>
+public sealed record GeneratorRun(GeneratorDriver Driver, GeneratorDriverRunResult Result, Compilation Output, TimeSpan Elapsed)
+{
+    public ImmutableArray<Diagnostic> Diagnostics => Result.Diagnostics;
+
+    /// <summary>The generated source with the given hint name (not the attribute file).</summary>
+    public string Source(string hintName) => Result.Results[0].GeneratedSources.Single(s => s.HintName == hintName).SourceText.ToString();
+
+    public IEnumerable<GeneratedSourceResult> Networks => Result.Results[0].GeneratedSources.Where(s => s.HintName != "PrunedNetworkAttribute.g.cs");
+}
+
+/// <summary>Runs the generator the way the compiler does, compiles its output against net8.0 references and loads it.</summary>
+public static class GeneratorHarness
+{
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.CSharp12);
+
+    public static CSharpCompilation CreateCompilation(IEnumerable<string> sources, bool allowUnsafe = true, string assemblyName = "Generated")
+        => CSharpCompilation.Create(
+            assemblyName + "_" + Guid.NewGuid().ToString("N"),
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: "/src/File" + i + ".cs")),
+            Basic.Reference.Assemblies.Net80.References.All,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, allowUnsafe: allowUnsafe, nullableContextOptions: NullableContextOptions.Enable));
+
+    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> files, bool trackSteps = false)
+        => CSharpGeneratorDriver.Create(
+            new[] { new gen::Prunet.Generator.PrunedNetworkGenerator().AsSourceGenerator() },
+            additionalTexts: files,
+            parseOptions: ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
+
+    public static GeneratorRun Run(IEnumerable<string> sources, IEnumerable<AdditionalText> files, bool allowUnsafe = true)
+    {
+        CSharpCompilation compilation = CreateCompilation(sources, allowUnsafe);
+        GeneratorDriver driver = CreateDriver(files);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
+        watch.Stop();
+        GeneratorDriverRunResult result = driver.GetRunResult();
+        foreach (GeneratorRunResult generator in result.Results)
+        {
+            Assert.True(generator.Exception == null, "the generator threw: " + generator.Exception);
+        }
+
+        return new GeneratorRun(driver, result, output, watch.Elapsed);
+    }
+
+    public static GeneratorRun Run(string source, params (string Path, string Text)[] files)
+        => Run(new[] { source }, files.Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.Text)));
+
+    /// <summary>Emits the compilation; fails the test on any error or warning, printing the offending lines.</summary>
+    public static byte[] Emit(Compilation compilation)
+    {
+        using var stream = new MemoryStream();
+        Microsoft.CodeAnalysis.Emit.EmitResult result = compilation.Emit(stream);
+        Diagnostic[] problems = result.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToArray();
+        if (problems.Length > 0)
+        {
+            Assert.Fail("the generated code does not compile cleanly:\n" + string.Join("\n", problems.Take(20).Select(Describe)));
+        }
+
+        Assert.True(result.Success);
+        return stream.ToArray();
+    }
+
+    public static string Describe(Diagnostic d)
+    {
+        string line = string.Empty;
+        if (d.Location.SourceTree != null)
+        {
+            int n = d.Location.GetLineSpan().StartLinePosition.Line;
+            line = " | " + d.Location.SourceTree.GetText().Lines[n].ToString().Trim();
+        }
+
+        return d + line;
+    }
+
+    /// <summary>Loads an assembly into a collectible context; dispose to unload it.</summary>
+    public static LoadedAssembly Load(byte[] image) => new(image);
+}
+
+public sealed class LoadedAssembly : IDisposable
+{
+    private readonly AssemblyLoadContext _context = new("generated", isCollectible: true);
+
+    public LoadedAssembly(byte[] image) => Assembly = _context.LoadFromStream(new MemoryStream(image));
+
+    public Assembly Assembly { get; }
+
+    public object? Call(string type, string method, params object?[] arguments)
+    {
+        MethodInfo info = Assembly.GetType(type, throwOnError: true)!.GetMethod(method, BindingFlags.Public | BindingFlags.Static)
+            ?? throw new MissingMethodException(type, method);
+        try
+        {
+            return info.Invoke(null, arguments);
+        }
+        catch (TargetInvocationException e) when (e.InnerException != null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+            throw;
+        }
+    }
+
+    public void Dispose() => _context.Unload();
+}

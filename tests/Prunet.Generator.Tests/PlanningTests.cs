@@ -1,0 +1,152 @@
+extern alias gen;
+
+using Prunet.Tests.Infrastructure;
+using G = gen::Prunet;
+using Planning = gen::Prunet.Generator.Planning;
+
+namespace Prunet.Tests;
+
+/// <summary>
+/// Planning without Roslyn: dead-neuron removal, constant folding, skipped inputs and the
+/// kernel rule. The plan is evaluated by a small interpreter here and compared with the
+/// reference interpreter, so removal and folding are checked for meaning, not just counts.
+/// </summary>
+public sealed class PlanningTests
+{
+    /// <summary>The generator's copy of the model type (it compiles the format in), read from the same JSON.</summary>
+    private static G.PrunedModel InGenerator(PrunedModel model) => G.PrunedModel.Parse(model.ToJson());
+
+    private static Planning.NetworkPlan Plan(PrunedModel model, Planning.KernelRequest request = Planning.KernelRequest.Auto)
+        => Planning.NetworkPlanner.Plan(InGenerator(model), request);
+
+    [Fact]
+    public void RemovesNeuronsWithoutOutgoingWeightsAndFoldsNeuronsWithoutIncomingWeights()
+    {
+        Planning.NetworkPlan plan = Plan(SnapshotTests.SparseNet());
+        Assert.Equal(new[] { 0, 1, 2, 3, 4 }, plan.UsedInputs); // feature 5 is read by no weight
+        Assert.Equal(new[] { 4, 3, 1 }, plan.Layers.Select(l => l.Outputs));
+        Assert.Equal(1, plan.Layers[0].FoldedNeurons);
+        Assert.Equal(1, plan.Layers[1].RemovedNeurons);
+        AssertPlanComputesTheModel(SnapshotTests.SparseNet(), plan, new Random(1));
+    }
+
+    [Fact]
+    public void RemovalRunsToAFixedPoint()
+    {
+        // Layer 2's neuron 0 reads only layer 1's neuron 0, which has no incoming weights: once
+        // neuron 0 of layer 1 is folded, neuron 0 of layer 2 has no incoming weights either.
+        var model = new PrunedModel(
+            ModelTask.Regression,
+            new[]
+            {
+                new DenseLayer(2, 2, Activation.Sigmoid, new[] { 0f, 0f, 1f, -1f }, new[] { 0.5f, 0f }),
+                new DenseLayer(2, 2, Activation.Tanh, new[] { 2f, 0f, 0f, 1f }, new[] { 0.1f, 0.2f }),
+                new DenseLayer(2, 1, Activation.Linear, new[] { 1f, 1f }, new[] { 0f }),
+            });
+        Planning.NetworkPlan plan = Plan(model);
+        Assert.Equal(new[] { 1, 1, 1 }, plan.Layers.Select(l => l.Outputs));
+        Assert.Equal(1, plan.Layers[0].FoldedNeurons);
+        Assert.Equal(1, plan.Layers[1].FoldedNeurons);
+        AssertPlanComputesTheModel(model, plan, new Random(2));
+    }
+
+    [Fact]
+    public void AnEmptyHiddenLayerMakesTheNetworkConstant()
+    {
+        var model = new PrunedModel(
+            ModelTask.Classification,
+            new[]
+            {
+                new DenseLayer(3, 2, Activation.Relu, new[] { 1f, 2f, 3f, 4f, 5f, 6f }, new[] { 0f, 0f }),
+                new DenseLayer(2, 2, Activation.LeakyRelu, new float[4], new[] { -1f, 2f }, alpha: 0.5f),
+                new DenseLayer(2, 3, Activation.Softmax, new[] { 1f, 0f, 0f, 1f, 1f, 1f }, new[] { 0f, 0f, 0f }),
+            });
+        Planning.NetworkPlan plan = Plan(model);
+        Assert.Equal(2, plan.DroppedLayers);
+        Assert.Empty(plan.UsedInputs);
+        Assert.Single(plan.Layers);
+        Assert.Equal(0, plan.Layers[0].Inputs);
+        AssertPlanComputesTheModel(model, plan, new Random(3));
+    }
+
+    [Fact]
+    public void RandomPlansComputeTheModel()
+    {
+        for (int seed = 0; seed < 300; seed++)
+        {
+            PrunedModel model = RandomNetworks.Create(new Random(seed));
+            AssertPlanComputesTheModel(model, Plan(model), new Random(seed), "seed " + seed);
+        }
+    }
+
+    [Theory]
+    [InlineData(10, 10, 0.0, "Unrolled")] // 100 weights
+    [InlineData(16, 16, 0.0, "Unrolled")] // 256 weights
+    [InlineData(20, 20, 0.0, "DenseSimd")] // 400 weights, dense
+    [InlineData(100, 100, 0.7, "DenseSimd")] // 30% dense
+    [InlineData(100, 100, 0.85, "SparseRows")] // 15% dense
+    [InlineData(100, 100, 0.9, "SparseRows")] // 10% dense
+    [InlineData(784, 300, 0.9, "SparseRows")]
+    public void AutoChoosesByNonzerosAndDensity(int inputs, int outputs, double sparsity, string expected)
+    {
+        PrunedModel model = RandomNetworks.Mlp(new Random(5), new[] { inputs, outputs }, sparsity, ModelTask.Regression);
+        Assert.Equal(expected, Plan(model).Layers[0].Kernel.ToString());
+    }
+
+    [Fact]
+    public void ForcedUnrolledFallsBackOnLargeLayersWithAWarning()
+    {
+        PrunedModel model = RandomNetworks.Mlp(new Random(5), new[] { 100, 50, 2 }, 0);
+        Planning.NetworkPlan plan = Plan(model, Planning.KernelRequest.Unrolled);
+        Assert.Equal(Planning.LayerKernel.SparseRows, plan.Layers[0].Kernel);
+        Assert.Equal(Planning.LayerKernel.Unrolled, plan.Layers[1].Kernel);
+        Assert.Equal(1, Assert.Single(plan.Warnings).LayerNumber);
+    }
+
+    /// <summary>Evaluates the plan in double, as the reference interpreter does, and compares.</summary>
+    private static void AssertPlanComputesTheModel(PrunedModel model, Planning.NetworkPlan plan, Random rng, string context = "")
+    {
+        for (int row = 0; row < 5; row++)
+        {
+            float[] input = RandomNetworks.Values(rng, model.InputSize, -3, 3);
+            var expected = new float[model.OutputSize];
+            model.Predict(input, expected);
+
+            float[] x = plan.UsedInputs.Select((i, n) => plan.InputShift == null ? input[i] : (input[i] - plan.InputShift[n]) * plan.InputScale![n]).ToArray();
+            foreach (Planning.LayerPlan layer in plan.Layers)
+            {
+                var y = new float[layer.Outputs];
+                for (int j = 0; j < layer.Outputs; j++)
+                {
+                    double sum = layer.Bias[j];
+                    for (int i = 0; i < layer.Inputs; i++)
+                    {
+                        sum += (double)layer.Weight(j, i) * x[i];
+                    }
+
+                    y[j] = (float)sum;
+                }
+
+                if (layer.Activation == G.Activation.Softmax)
+                {
+                    double max = y.Max();
+                    double total = y.Sum(v => Math.Exp(v - max));
+                    y = y.Select(v => (float)(Math.Exp(v - max) / total)).ToArray();
+                }
+                else
+                {
+                    y = y.Select(v => Planning.NetworkPlanner.Activate(layer.Activation, layer.Alpha, v)).ToArray();
+                }
+
+                x = y;
+            }
+
+            if (model.Postprocessing != null)
+            {
+                x = x.Select((v, j) => (v * model.Postprocessing.Scale[j]) + model.Postprocessing.Shift[j]).ToArray();
+            }
+
+            Assert.True(OutputAgreement.Agrees(x, expected, out string why), context + " row " + row + ": " + why);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Prunet.Tests.Infrastructure;
+
+namespace Prunet.Tests;
+
+/// <summary>
+/// The scalar paths (no SIMD) are correct: generated code runs in a child process with
+/// DOTNET_EnableHWIntrinsic=0, where Vector256.IsHardwareAccelerated is false, and its outputs
+/// agree with the interpreter. In-process tests cover the SIMD paths of this machine.
+/// </summary>
+public sealed class ScalarPathTests
+{
+    [Fact]
+    public void GeneratedCodeAgreesWithTheInterpreterWithoutHardwareIntrinsics()
+    {
+        var models = new[]
+        {
+            RandomNetworks.Mlp(new Random(11), new[] { 37, 29, 5 }, 0.0),
+            RandomNetworks.Mlp(new Random(12), new[] { 50, 40, 3 }, 0.6, ModelTask.Regression),
+            RandomNetworks.Create(new Random(13)),
+        };
+        string[] kernels = { "DenseSimd", "SparseRows", "Unrolled", "Auto" };
+        var classes = new List<NetworkClass>();
+        var files = new List<(string, string)>();
+        for (int m = 0; m < models.Length; m++)
+        {
+            files.Add(("/p/m" + m + ".model.json", models[m].ToJson()));
+            classes.AddRange(kernels.Select(k => new NetworkClass("M" + m + k, "m" + m + ".model.json", k, models[m].Task == ModelTask.Classification)));
+        }
+
+        var rng = new Random(14);
+        float[][] inputs = models.Select(m => RandomNetworks.Values(rng, 4 * m.InputSize, -3, 3)).ToArray();
+        var program = new StringBuilder("using System;\nusing System.Globalization;\npublic static class Program\n{\n    public static void Main()\n    {\n");
+        program.Append("        Console.WriteLine(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated);\n");
+        for (int m = 0; m < models.Length; m++)
+        {
+            program.Append("        float[] in" + m + " = { " + string.Join(", ", inputs[m].Select(v => v.ToString("R", CultureInfo.InvariantCulture) + "f")) + " };\n");
+            foreach (string k in kernels)
+            {
+                program.Append("        { var o = new float[" + (4 * models[m].OutputSize) + "]; Test.Networks.M" + m + k + ".PredictBatch(in" + m + ", o); Console.WriteLine(string.Join(\" \", Array.ConvertAll(o, v => v.ToString(\"R\", CultureInfo.InvariantCulture)))); }\n");
+            }
+        }
+
+        program.Append("    }\n}\n");
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(new[] { NetworkSources.For(classes), program.ToString() }, allowUnsafe: false, assemblyName: "ScalarProbe")
+            .WithOptions(new CSharpCompilationOptions(OutputKind.ConsoleApplication, optimizationLevel: OptimizationLevel.Release, nullableContextOptions: NullableContextOptions.Enable));
+        GeneratorDriver driver = GeneratorHarness.CreateDriver(files.Select(f => (AdditionalText)new InMemoryAdditionalText(f.Item1, f.Item2)));
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
+        byte[] image = GeneratorHarness.Emit(output);
+
+        string directory = Directory.CreateTempSubdirectory("prunet-scalar-").FullName;
+        try
+        {
+            File.WriteAllBytes(Path.Combine(directory, "ScalarProbe.dll"), image);
+            File.WriteAllText(Path.Combine(directory, "ScalarProbe.runtimeconfig.json"), "{\"runtimeOptions\":{\"tfm\":\"net" + Environment.Version.Major + ".0\",\"framework\":{\"name\":\"Microsoft.NETCore.App\",\"version\":\"" + Environment.Version.Major + ".0.0\"}}}");
+            var start = new ProcessStartInfo(DotnetHost(), "\"" + Path.Combine(directory, "ScalarProbe.dll") + "\"") { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.Environment["DOTNET_EnableHWIntrinsic"] = "0";
+            using Process process = Process.Start(start)!;
+            string stdout = process.StandardOutput.ReadToEnd();
+            string stderr = process.StandardError.ReadToEnd();
+            Assert.True(process.WaitForExit(60_000), "the child process did not finish");
+            Assert.True(process.ExitCode == 0, "the child process failed: " + stderr);
+
+            string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal("False", lines[0].Trim()); // the SIMD path was really off
+            int line = 1;
+            for (int m = 0; m < models.Length; m++)
+            {
+                foreach (string k in kernels)
+                {
+                    float[] actual = lines[line++].Trim().Split(' ').Select(t => float.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+                    for (int r = 0; r < 4; r++)
+                    {
+                        var expected = new float[models[m].OutputSize];
+                        models[m].Predict(inputs[m].AsSpan(r * models[m].InputSize, models[m].InputSize), expected);
+                        Assert.True(OutputAgreement.Agrees(actual.AsSpan(r * expected.Length, expected.Length), expected, out string why), "model " + m + ", kernel " + k + ", row " + r + ": " + why);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static string DotnetHost()
+    {
+        string? root = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        return !string.IsNullOrEmpty(root) && File.Exists(root) ? root : "dotnet";
+    }
+}
