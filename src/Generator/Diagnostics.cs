@@ -79,7 +79,7 @@ internal static class Diagnostics
         "Layer too large to unroll",
         "Layer {0} of '{1}' has {2} nonzero weights ({3} in its longest row), more than the {4} ({5} per row) that are unrolled; it uses the SparseRows kernel instead");
 
-    /// <summary>The compilation lacks the .NET 8 APIs or the C# 11 features the generated code uses.</summary>
+    /// <summary>The compilation lacks the .NET 8 APIs or the C# 10 syntax the generated code uses.</summary>
     public static readonly DiagnosticDescriptor UnsupportedTarget = Error(
         "PRN012",
         "Target framework not supported",

@@ -17,7 +17,7 @@ namespace Prunet.Generator;
 internal sealed record NetworkBinding(EquatableArray<DiagnosticInfo> Diagnostics, EmitRequest? Request);
 
 /// <summary>A class to emit: the declaration without locations and its model file (equal by path and hash).</summary>
-internal sealed record EmitRequest(NetworkDeclaration Declaration, ParsedModel Model);
+internal sealed record EmitRequest(NetworkDeclaration Declaration, ParsedModel Model, bool FileLocalTypes);
 
 /// <summary>A generated file, or the internal error that prevented it.</summary>
 internal sealed record GeneratedSource(string HintName, string? Source, string? Error);
@@ -32,7 +32,7 @@ internal static class NetworkSourceBuilder
         DeclarationResult result,
         ImmutableArray<ParsedModel> models,
         EquatableArray<NetworkDeclaration> allDeclarations,
-        string? targetProblem,
+        TargetInfo target,
         CancellationToken cancellationToken)
     {
         if (result.Declaration == null)
@@ -43,7 +43,7 @@ internal static class NetworkSourceBuilder
         NetworkDeclaration declaration = result.Declaration;
         try
         {
-            return Bind(declaration, models, allDeclarations, targetProblem, cancellationToken);
+            return Bind(declaration, models, allDeclarations, target, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -60,7 +60,7 @@ internal static class NetworkSourceBuilder
         {
             NetworkPlan plan = NetworkPlanner.Plan(request.Model.Model!, (KernelRequest)request.Declaration.Kernel);
             cancellationToken.ThrowIfCancellationRequested();
-            return new GeneratedSource(hintName, NetworkEmitter.Emit(request.Declaration, plan, request.Model.Hash), null);
+            return new GeneratedSource(hintName, NetworkEmitter.Emit(request.Declaration, plan, request.Model.Hash, request.FileLocalTypes), null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -72,7 +72,7 @@ internal static class NetworkSourceBuilder
         NetworkDeclaration declaration,
         ImmutableArray<ParsedModel> models,
         EquatableArray<NetworkDeclaration> allDeclarations,
-        string? targetProblem,
+        TargetInfo target,
         CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
@@ -128,13 +128,13 @@ internal static class NetworkSourceBuilder
             }
         }
 
-        if (targetProblem != null)
+        if (target.Problem != null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedTarget, declaration.AttributeLocation, declaration.FullName, targetProblem));
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedTarget, declaration.AttributeLocation, declaration.FullName, target.Problem));
         }
 
         // A bad model file is reported once, at the file, by the model step; a bad class or kernel above.
-        if (file.Model == null || targetProblem != null || declaration.ShapeProblem != null || !Enum.IsDefined(typeof(KernelRequest), declaration.Kernel))
+        if (file.Model == null || target.Problem != null || declaration.ShapeProblem != null || !Enum.IsDefined(typeof(KernelRequest), declaration.Kernel))
         {
             return Fail();
         }
@@ -163,7 +163,7 @@ internal static class NetworkSourceBuilder
             }
         }
 
-        var request = new EmitRequest(declaration with { AttributeLocation = null, ClassLocation = null }, file);
+        var request = new EmitRequest(declaration with { AttributeLocation = null, ClassLocation = null }, file, target.FileLocalTypes);
         return new NetworkBinding(new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), request);
     }
 

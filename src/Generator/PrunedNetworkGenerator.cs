@@ -55,14 +55,14 @@ public sealed class PrunedNetworkGenerator : IIncrementalGenerator
             }
         });
 
-        IncrementalValueProvider<string?> targetProblem = context.CompilationProvider
-            .Select(static (compilation, _) => TargetProblem(compilation))
+        IncrementalValueProvider<TargetInfo> target = context.CompilationProvider
+            .Select(static (compilation, _) => TargetInfo.Of(compilation))
             .WithTrackingName(TrackingNames.TargetFramework);
 
         IncrementalValuesProvider<NetworkBinding> bindings = declarations
             .Combine(models.Collect())
             .Combine(allDeclarations)
-            .Combine(targetProblem)
+            .Combine(target)
             .Select(static (input, cancellationToken) => NetworkSourceBuilder.Bind(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right, cancellationToken))
             .WithTrackingName(TrackingNames.Bindings);
 
@@ -112,24 +112,6 @@ public sealed class PrunedNetworkGenerator : IIncrementalGenerator
         return new EquatableArray<string>(paths.ToArray());
     }
 
-    // Vector256.IsHardwareAccelerated, Vector256.Sum/LoadUnsafe and constant ReadOnlySpan<float>
-    // data without allocation (RuntimeHelpers.CreateSpan) all arrived in .NET 7; .NET 8 is the
-    // oldest supported runtime that has them. File-local types need C# 11.
-    private static string? TargetProblem(Compilation compilation)
-    {
-        INamedTypeSymbol? vector256 = compilation.GetTypeByMetadataName("System.Runtime.Intrinsics.Vector256");
-        if (vector256 == null || vector256.GetMembers("IsHardwareAccelerated").IsEmpty)
-        {
-            return ".NET 8 or later (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated was not found); target net8.0 or later";
-        }
-
-        if (compilation is CSharpCompilation csharp && csharp.LanguageVersion < LanguageVersion.CSharp11)
-        {
-            return "C# 11 or later (LangVersion is " + csharp.LanguageVersion.ToDisplayString() + "); remove the LangVersion setting or raise it";
-        }
-
-        return null;
-    }
 }
 
 /// <summary>Names of the pipeline's steps, for tests of incremental caching.</summary>

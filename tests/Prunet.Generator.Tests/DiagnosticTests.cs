@@ -234,10 +234,10 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void PRN012_LanguageVersionWithoutFileLocalTypes()
+    public void PRN012_LanguageVersionBeforeCSharp10()
     {
         var compilation = GeneratorHarness.CreateCompilation(new[] { Declaration() });
-        var options = new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp10);
+        var options = new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp9);
         compilation = compilation.ReplaceSyntaxTree(compilation.SyntaxTrees.First(), Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(Declaration(), options, "/src/File0.cs"));
         GeneratorDriver driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create(
             new[] { new gen::Prunet.Generator.PrunedNetworkGenerator().AsSourceGenerator() },
@@ -245,7 +245,7 @@ public sealed class DiagnosticTests
             options).RunGenerators(compilation);
         Diagnostic d = Assert.Single(driver.GetRunResult().Diagnostics, x => x.Id == "PRN012");
         AssertAt(d, "/src/File0.cs", 5);
-        Assert.Contains("C# 11", d.GetMessage());
+        Assert.Contains("C# 10 or later", d.GetMessage());
     }
 
     [Fact]

@@ -3,7 +3,7 @@ namespace Prunet.Generator.Emitting;
 /// <summary>
 /// Names used by generated code. The part of the user's class uses <c>global::</c> names, so that
 /// no type of the user's (a <c>Span</c> of their own) can change what it means. The computation
-/// lives in a file-local class in namespace <c>Prunet.Generated</c> with its own using directives
+/// lives in a file-local class (internal for C# 10) in namespace <c>Prunet.Generated</c> with its own using directives
 /// (the pattern of the .NET Regex generator), where short names are safe and the code reads
 /// like hand-written C#.
 /// </summary>

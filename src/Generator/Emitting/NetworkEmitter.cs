@@ -15,15 +15,25 @@ internal static class NetworkEmitter
 {
     public static string HintName(NetworkDeclaration declaration) => declaration.HintName;
 
-    /// <summary>The file-local class with the computation: the class's name, then "Inference".</summary>
-    public static string ImplementationName(NetworkDeclaration declaration)
+    /// <summary>
+    /// The class with the computation. File-local (C# 11+): the class's name, then "Inference".
+    /// Internal (C# 10): made from the class's metadata name, so that it is unique in the assembly
+    /// (<c>Demo.Outer`1.Net</c> gives <c>Demo_Outer_1_NetInference</c>).
+    /// </summary>
+    public static string ImplementationName(NetworkDeclaration declaration, bool fileLocal)
     {
+        if (!fileLocal)
+        {
+            string metadataName = declaration.HintName.Substring(0, declaration.HintName.Length - ".g.cs".Length);
+            return new string(metadataName.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray()) + "Inference";
+        }
+
         string name = declaration.ClassName.TrimStart('@');
         int generic = name.IndexOf('<');
         return (generic < 0 ? name : name.Substring(0, generic)) + "Inference";
     }
 
-    public static string Emit(NetworkDeclaration declaration, NetworkPlan plan, string modelHash)
+    public static string Emit(NetworkDeclaration declaration, NetworkPlan plan, string modelHash, bool fileLocal)
     {
         var w = new SourceWriter();
         PrunedModel model = plan.Model;
@@ -43,7 +53,7 @@ internal static class NetworkEmitter
         }
 
         w.Open("static partial class " + declaration.ClassName);
-        string implementation = ImplementationName(declaration);
+        string implementation = ImplementationName(declaration, fileLocal);
         EmitPublicMembers(w, plan, "global::" + ImplementationNamespace + "." + implementation);
         w.Close();
         foreach (ContainingType _ in declaration.ContainingTypes)
@@ -64,7 +74,7 @@ internal static class NetworkEmitter
         }
 
         w.Line();
-        EmitImplementation(w, plan, declaration, implementation);
+        EmitImplementation(w, plan, declaration, implementation, fileLocal);
         w.Close();
         return w.ToString();
     }
@@ -156,16 +166,21 @@ internal static class NetworkEmitter
         w.Close();
     }
 
-    private static void EmitImplementation(SourceWriter w, NetworkPlan plan, NetworkDeclaration declaration, string implementation)
+    private static void EmitImplementation(SourceWriter w, NetworkPlan plan, NetworkDeclaration declaration, string implementation, bool fileLocal)
     {
         PrunedModel model = plan.Model;
         var helpers = new HashSet<string>();
         w.Line("/// <summary>");
         w.Line("/// The computation behind <c>" + SourceWriter.Xml(declaration.FullName) + "</c>: preprocessing, one method per layer, postprocessing.");
-        w.Line("/// File-local: nothing outside this file can see it.");
+        w.Line(fileLocal ? "/// File-local: nothing outside this file can see it." : "/// Internal (C# 10 has no file-local types): not meant to be called directly.");
         w.Line("/// </summary>");
         w.Line(GeneratedCode);
-        w.Open("file static class " + implementation);
+        if (!fileLocal)
+        {
+            w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+        }
+
+        w.Open((fileLocal ? "file" : "internal") + " static class " + implementation);
         EmitForward(w, plan);
         if (!plan.ReadsInputDirectly && plan.UsedInputs.Length > 0)
         {

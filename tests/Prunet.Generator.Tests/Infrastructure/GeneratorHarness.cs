@@ -35,24 +35,24 @@ public static class GeneratorHarness
 {
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.CSharp12);
 
-    public static CSharpCompilation CreateCompilation(IEnumerable<string> sources, bool allowUnsafe = true, string assemblyName = "Generated")
+    public static CSharpCompilation CreateCompilation(IEnumerable<string> sources, bool allowUnsafe = true, string assemblyName = "Generated", CSharpParseOptions? parseOptions = null)
         => CSharpCompilation.Create(
             assemblyName + "_" + Guid.NewGuid().ToString("N"),
-            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: "/src/File" + i + ".cs")),
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, parseOptions ?? ParseOptions, path: "/src/File" + i + ".cs")),
             Basic.Reference.Assemblies.Net80.References.All,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, allowUnsafe: allowUnsafe, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> files, bool trackSteps = false)
+    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> files, bool trackSteps = false, CSharpParseOptions? parseOptions = null)
         => CSharpGeneratorDriver.Create(
             new[] { new gen::Prunet.Generator.PrunedNetworkGenerator().AsSourceGenerator() },
             additionalTexts: files,
-            parseOptions: ParseOptions,
+            parseOptions: parseOptions ?? ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
-    public static GeneratorRun Run(IEnumerable<string> sources, IEnumerable<AdditionalText> files, bool allowUnsafe = true)
+    public static GeneratorRun Run(IEnumerable<string> sources, IEnumerable<AdditionalText> files, bool allowUnsafe = true, CSharpParseOptions? parseOptions = null)
     {
-        CSharpCompilation compilation = CreateCompilation(sources, allowUnsafe);
-        GeneratorDriver driver = CreateDriver(files);
+        CSharpCompilation compilation = CreateCompilation(sources, allowUnsafe, parseOptions: parseOptions);
+        GeneratorDriver driver = CreateDriver(files, parseOptions: parseOptions);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
         watch.Stop();
