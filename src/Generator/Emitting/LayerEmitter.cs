@@ -124,7 +124,9 @@ internal static class LayerEmitter
             }
 
             string sum = Combine("s", Math.Min(count, Accumulators));
-            string z = sum.Length == 0 ? SourceWriter.Float(layer.Bias[j]) : SourceWriter.Float(layer.Bias[j]) + " + " + sum;
+            string z = sum.Length == 0 ? SourceWriter.Float(layer.Bias[j])
+                : layer.Bias[j] == 0f ? sum
+                : SourceWriter.Float(layer.Bias[j]) + " + " + sum;
             w.Line(At("ys", SourceWriter.Int(j)) + " = " + Activate(layer, z, helpers) + ";");
         }
 

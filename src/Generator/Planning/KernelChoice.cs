@@ -17,13 +17,15 @@ internal enum KernelRequest
 /// <item>At most <see cref="AutoUnrollWeights"/> nonzero weights: <see cref="LayerKernel.Unrolled"/>.
 /// Straight-line code has no loads of weights or indices and no loop overhead, and that many
 /// statements compile quickly.</item>
-/// <item>Otherwise, density at least <see cref="DenseDensity"/>: <see cref="LayerKernel.DenseSimd"/>.
-/// Measured on a 784→300 layer (AMD EPYC, AVX2+FMA, .NET 10): SparseRows takes 5.8 µs at 5%
-/// density, 11 µs at 10%, 20 µs at 15%, 23 µs at 20%, 31 µs at 25%; DenseSimd takes 18–21 µs
-/// at any density (it streams all 235,200 weights). The break-even is near 15%; 20% leaves a
-/// margin for machines where the scalar fallback runs instead of 256-bit vectors.</item>
-/// <item>Otherwise <see cref="LayerKernel.SparseRows"/>: only nonzero weights are touched.</item>
+/// <item>Otherwise, no weight of the computed layer is zero (a dense layer): <see cref="LayerKernel.DenseSimd"/>.</item>
+/// <item>Otherwise <see cref="LayerKernel.SparseRows"/>: only nonzero weights are stored and touched.</item>
 /// </list>
+/// Auto never emits a pruned weight, not even as a zero in a table: that is the generator's
+/// promise. It costs speed in the middle range: on a 784→300 layer (AMD EPYC, AVX2+FMA, .NET 10)
+/// SparseRows took 5.8 µs at 5% density, 11 µs at 10%, 20 µs at 15%, 23 µs at 20%, 31 µs at 25%,
+/// while DenseSimd, which streams every weight, zeros included, took 18–21 µs at any density.
+/// <c>Kernel = PrunedNetworkKernel.DenseSimd</c> buys that speed knowingly; block pruning gives
+/// SIMD without zeros.
 /// A forced kernel applies to every layer, except that Unrolled falls back to SparseRows (with
 /// warning PRN011) on layers above <see cref="MaxUnrolledWeights"/> or rows above
 /// <see cref="MaxUnrolledRow"/>: a fully unrolled 784→300 layer was measured at 200–450 ms of
@@ -33,9 +35,6 @@ internal static class KernelChoice
 {
     /// <summary>Auto unrolls layers with at most this many nonzero weights.</summary>
     public const int AutoUnrollWeights = 256;
-
-    /// <summary>Auto uses dense SIMD from this fraction of nonzero weights up.</summary>
-    public const double DenseDensity = 0.2;
 
     /// <summary>A forced Unrolled layer may have at most this many nonzero weights.</summary>
     public const int MaxUnrolledWeights = 4096;
@@ -67,9 +66,9 @@ internal static class KernelChoice
                     return (LayerKernel.Unrolled, "Auto: " + counts + ", at most " + AutoUnrollWeights, false);
                 }
 
-                return density >= DenseDensity
-                    ? (LayerKernel.DenseSimd, "Auto: " + dens + ", at least " + (DenseDensity * 100).ToString(CultureInfo.InvariantCulture) + "%", false)
-                    : (LayerKernel.SparseRows, "Auto: " + dens + ", below " + (DenseDensity * 100).ToString(CultureInfo.InvariantCulture) + "%", false);
+                return density >= 1.0
+                    ? (LayerKernel.DenseSimd, "Auto: " + dens + ", no pruned weight to store", false)
+                    : (LayerKernel.SparseRows, "Auto: " + dens + ", only nonzero weights stored", false);
         }
     }
 }

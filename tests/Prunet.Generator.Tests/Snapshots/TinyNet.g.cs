@@ -129,7 +129,7 @@ namespace Prunet.Generated
             s1 = -1.25f * Unsafe.Add(ref xs, 1);
             Unsafe.Add(ref ys, 0) = Relu(0.1f + (s0 + s1));
             s0 = 2f * Unsafe.Add(ref xs, 1);
-            Unsafe.Add(ref ys, 1) = Relu(0f + s0);
+            Unsafe.Add(ref ys, 1) = Relu(s0);
             s0 = 0.75f * Unsafe.Add(ref xs, 0);
             s1 = 0.1f * Unsafe.Add(ref xs, 1);
             Unsafe.Add(ref ys, 2) = Relu(-0.2f + (s0 + s1));
@@ -147,7 +147,7 @@ namespace Prunet.Generated
             s0 = 1f * Unsafe.Add(ref xs, 0);
             s1 = -1f * Unsafe.Add(ref xs, 1);
             s2 = 0.5f * Unsafe.Add(ref xs, 2);
-            Unsafe.Add(ref ys, 0) = 0f + ((s0 + s1) + s2);
+            Unsafe.Add(ref ys, 0) = ((s0 + s1) + s2);
             s0 = -0.5f * Unsafe.Add(ref xs, 0);
             s1 = 1f * Unsafe.Add(ref xs, 1);
             s2 = 0.25f * Unsafe.Add(ref xs, 2);
