@@ -84,6 +84,11 @@ internal static class ModelWriter
             writer.WriteRawValue(FloatText.Format(layer.Alpha), skipInputValidation: true);
         }
 
+        if (layer.BlockSize > 1)
+        {
+            writer.WriteNumber("blockSize", layer.BlockSize);
+        }
+
         WriteFloats(writer, "bias", layer.Bias);
         writer.WriteStartObject("weights");
         string[] texts = FormatAll(layer.Weights);

@@ -87,6 +87,8 @@ public class ModelReaderTests
             { "an unknown weight encoding", Replace("\"encoding\": \"dense\"", "\"encoding\": \"csr\""), "$.layers[0].weights.encoding", 12, "\"csr\"", "unknown weight encoding \"csr\"" },
             { "a duplicate property", Replace("\"task\": \"classification\",", "\"task\": \"classification\", \"task\": \"regression\","), "$.task", 4, "\"task\": \"regression\"", "duplicate property \"task\"" },
             { "an absurd layer shape", Replace("\"in\": 3, \"out\": 2", "\"in\": 300000, \"out\": 300000"), "$.layers[0].out", 10, "300000, \"activation\"", "more than the 67108864" },
+            { "a block size of 0", Replace("\"activation\": \"relu\"", "\"activation\": \"relu\", \"blockSize\": 0"), "$.layers[0].blockSize", 10, "0", "expected an integer from 1 to 2" },
+            { "a block size beyond the outputs", Replace("\"activation\": \"relu\"", "\"activation\": \"relu\", \"blockSize\": 8"), "$.layers[0].blockSize", 10, "8", "expected an integer from 1 to 2" },
             { "the root is not an object", "[1, 2]", "$", 1, "[1, 2]", "must be a JSON object, found an array" },
             { "a classifier with one output", "{\"format\":\"prunet-model\",\"version\":1,\"task\":\"classification\",\"inputSize\":1,\"layers\":[{\"type\":\"dense\",\"in\":1,\"out\":1,\"activation\":\"linear\",\"bias\":[0],\"weights\":{\"encoding\":\"dense\",\"values\":[1]}}]}", "$.task", 1, "\"classification\"", "at least 2" },
         };

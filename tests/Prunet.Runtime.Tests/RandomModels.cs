@@ -27,7 +27,8 @@ internal static class RandomModels
 
             float[] bias = Enumerable.Range(0, outputs).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
             float alpha = activation == Activation.LeakyRelu ? (float)random.NextDouble() * 0.3f : 0f;
-            layers.Add(new DenseLayer(inputs, outputs, activation, weights, bias, alpha));
+            int blockSize = random.Next(3) == 0 ? random.Next(1, outputs + 1) : 1;
+            layers.Add(new DenseLayer(inputs, outputs, activation, weights, bias, alpha, blockSize));
             inputs = outputs;
         }
 

@@ -23,6 +23,7 @@ public class RoundTripTests
             Assert.Equal(model.Layers[k].Bias.ToArray(), read.Layers[k].Bias.ToArray());
             Assert.Equal(model.Layers[k].Activation, read.Layers[k].Activation);
             Assert.Equal(model.Layers[k].Alpha, read.Layers[k].Alpha);
+            Assert.Equal(model.Layers[k].BlockSize, read.Layers[k].BlockSize);
         }
 
         var random = new Random(seed);
@@ -68,6 +69,19 @@ public class RoundTripTests
         int sparseStart = json.IndexOf("\"rows\"", StringComparison.Ordinal);
         int sparseEnd = json.IndexOf(']', json.IndexOf("\"values\"", json.LastIndexOf("\"indices\"", second, StringComparison.Ordinal), StringComparison.Ordinal));
         Assert.True(sparseEnd - sparseStart < denseText.Length, "sparse text should be shorter here");
+    }
+
+    [Fact]
+    public void TheBlockSizeIsWrittenOnlyWhenItSaysSomething()
+    {
+        var blocked = new DenseLayer(3, 8, Activation.Relu, new float[24], new float[8], blockSize: 4);
+        var plain = new DenseLayer(8, 2, Activation.Linear, new float[16], new float[2]);
+        string json = new PrunedModel(ModelTask.Classification, new[] { blocked, plain }).ToJson();
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(json, "\"blockSize\": 4"));
+        Assert.DoesNotContain("\"blockSize\": 1", json);
+        PrunedModel read = PrunedModel.Parse(json);
+        Assert.Equal(new[] { 4, 1 }, read.Layers.Select(l => l.BlockSize));
+        Assert.Throws<PrunedModelFormatException>(() => new DenseLayer(3, 8, Activation.Relu, new float[24], new float[8], blockSize: 9));
     }
 
     [Fact]

@@ -24,7 +24,18 @@ public sealed class DenseLayer
     /// Creates a layer, copying the arrays. Throws <see cref="PrunedModelFormatException"/>
     /// (path relative to the layer, such as <c>bias</c>) when shapes disagree or a value is not finite.
     /// </summary>
-    public DenseLayer(int inputSize, int outputSize, Activation activation, float[] weights, float[] bias, float alpha = 0f)
+    /// <param name="inputSize">Number of inputs.</param>
+    /// <param name="outputSize">Number of outputs (neurons).</param>
+    /// <param name="activation">The activation of every output.</param>
+    /// <param name="weights">Row-major weights, <c>outputSize × inputSize</c>; zeros are pruned weights.</param>
+    /// <param name="bias">One bias per output.</param>
+    /// <param name="alpha">The negative-side slope of leaky_relu; 0 for other activations.</param>
+    /// <param name="blockSize">
+    /// The granularity the layer was pruned at: 1 for single weights, N for aligned blocks of N
+    /// consecutive outputs that share one input (outputs kN to kN+N-1), kept or removed whole.
+    /// A hint for code generators; what the layer computes depends only on the weights.
+    /// </param>
+    public DenseLayer(int inputSize, int outputSize, Activation activation, float[] weights, float[] bias, float alpha = 0f, int blockSize = 1)
     {
         if (weights == null)
         {
@@ -78,6 +89,11 @@ public sealed class DenseLayer
             throw new PrunedModelFormatException("alpha", "alpha only applies to leaky_relu, not to " + ActivationNames.ToName(activation));
         }
 
+        if (blockSize < 1 || blockSize > outputSize)
+        {
+            throw new PrunedModelFormatException("blockSize", "the block size must be from 1 to the number of outputs (" + outputSize + "), found " + blockSize);
+        }
+
         for (int k = 0; k < weights.Length; k++)
         {
             if (!IsFinite(weights[k]))
@@ -98,6 +114,7 @@ public sealed class DenseLayer
         OutputSize = outputSize;
         Activation = activation;
         Alpha = alpha;
+        BlockSize = blockSize;
         _weights = (float[])weights.Clone();
         _bias = (float[])bias.Clone();
         int nonzeros = 0;
@@ -123,6 +140,12 @@ public sealed class DenseLayer
 
     /// <summary>The negative-side slope of <see cref="Activation.LeakyRelu"/>; 0 for other activations.</summary>
     public float Alpha { get; }
+
+    /// <summary>
+    /// The granularity the layer was pruned at: 1 for single weights, N for aligned blocks of N
+    /// consecutive outputs sharing one input. A hint; the weights alone define the computation.
+    /// </summary>
+    public int BlockSize { get; }
 
     /// <summary>All weights, row-major: <c>Weights[j * InputSize + i]</c> connects input i to output j.</summary>
     public ReadOnlySpan<float> Weights => _weights;

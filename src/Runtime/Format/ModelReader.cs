@@ -13,7 +13,7 @@ namespace Prunet.Format;
 internal static class ModelReader
 {
     private static readonly string[] ModelFields = { "format", "version", "task", "inputSize", "inputNames", "labels", "preprocessing", "postprocessing", "layers", "provenance" };
-    private static readonly string[] LayerFields = { "type", "in", "out", "activation", "alpha", "bias", "weights" };
+    private static readonly string[] LayerFields = { "type", "in", "out", "activation", "alpha", "blockSize", "bias", "weights" };
     private static readonly string[] DenseWeightFields = { "encoding", "values" };
     private static readonly string[] SparseWeightFields = { "encoding", "rows" };
     private static readonly string[] SparseRowFields = { "indices", "values" };
@@ -126,9 +126,10 @@ internal static class ModelReader
             throw Error(alphaNode, "\"alpha\" only applies to leaky_relu, not to " + activationName);
         }
 
+        int blockSize = Optional(node, "blockSize") is JsonNode blockNode ? ReadInt(blockNode, 1, outputs) : 1;
         float[] bias = ReadFloats(Required(node, "bias"));
         float[] weights = ReadWeights(Required(node, "weights"), inputs, outputs);
-        return Construct(node, node.Path, () => new DenseLayer(inputs, outputs, activation, weights, bias, alpha));
+        return Construct(node, node.Path, () => new DenseLayer(inputs, outputs, activation, weights, bias, alpha, blockSize));
     }
 
     /// <summary>Decodes either encoding into row-major dense weights.</summary>

@@ -20,7 +20,7 @@ internal static class EvalCommand
         {
             TextWriter output = result.InvocationConfiguration.Output;
             string path = result.GetValue(model)!;
-            PrunedModel loaded = PrunedModel.Load(path);
+            PrunedModel loaded = ModelFiles.Load(path);
             DataOptions dataOptions = data.Read(result, loaded.Task, loaded);
             DataSplit split = DataSource.Load(dataOptions);
             Metrics metrics = Evaluator.Evaluate(loaded, split.Test);

@@ -18,7 +18,7 @@ internal static class InspectCommand
         {
             TextWriter output = result.InvocationConfiguration.Output;
             string path = result.GetValue(model)!;
-            PrunedModel loaded = PrunedModel.Load(path);
+            PrunedModel loaded = ModelFiles.Load(path);
             if (result.GetValue(json))
             {
                 Reports.WriteJson(output, writer =>

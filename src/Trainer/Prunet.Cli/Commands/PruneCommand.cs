@@ -52,7 +52,7 @@ internal static class PruneCommand
             bool asJson = result.GetValue(json);
             TextWriter log = asJson ? result.InvocationConfiguration.Error : stdout;
             string modelPath = result.GetValue(model)!;
-            PrunedModel dense = PrunedModel.Load(modelPath);
+            PrunedModel dense = ModelFiles.Load(modelPath);
             var pruning = new MagnitudePruningOptions(
                 result.GetValue(sparsity),
                 result.GetValue(threshold),

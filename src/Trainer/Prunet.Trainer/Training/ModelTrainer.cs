@@ -91,7 +91,8 @@ public static class ModelTrainer
 
         var network = new Network(layers, matmul);
         Fit(network, Rows(train, fitRows, model.Preprocessing, model.Postprocessing), Rows(train, validationRows, model.Preprocessing, model.Postprocessing), options, progress);
-        return model.WithLayers(layers.Select((l, k) => Export(l, model.Layers[k].Activation)).ToArray());
+        // The mask held the pruning pattern, so the granularity it was pruned at still holds.
+        return model.WithLayers(layers.Select((l, k) => Export(l, model.Layers[k].Activation, model.Layers[k].BlockSize)).ToArray());
     }
 
     /// <summary>Trains for the options' epochs (or until early stopping) and returns how many epochs ran.</summary>
@@ -247,8 +248,8 @@ public static class ModelTrainer
         return weights;
     }
 
-    private static DenseLayer Export(TrainableLayer layer, Activation activation)
-        => new(layer.InputSize, layer.OutputSize, activation, layer.Weights, layer.Bias, activation == Activation.LeakyRelu ? layer.Alpha : 0f);
+    private static DenseLayer Export(TrainableLayer layer, Activation activation, int blockSize = 1)
+        => new(layer.InputSize, layer.OutputSize, activation, layer.Weights, layer.Bias, activation == Activation.LeakyRelu ? layer.Alpha : 0f, blockSize);
 
     private static (int[] Fit, int[] Validation) ValidationSplit(Dataset train, TrainingOptions options)
     {
