@@ -85,6 +85,12 @@ internal static class Diagnostics
         "Target framework not supported",
         "The code generated for '{0}' needs {1}");
 
+    /// <summary>The PrunetDefaultKernel MSBuild property names no kernel.</summary>
+    public static readonly DiagnosticDescriptor UnknownDefaultKernel = Error(
+        "PRN013",
+        "Unknown default kernel",
+        "The MSBuild property PrunetDefaultKernel is '{0}', which is not a kernel: expected Auto, Unrolled, SparseRows or DenseSimd");
+
     /// <summary>A bug in the generator: an exception it did not expect.</summary>
     public static readonly DiagnosticDescriptor InternalError = Error(
         "PRN099",
@@ -96,7 +102,7 @@ internal static class Diagnostics
     {
         ModelFileNotFound, AmbiguousModelPath, InvalidModelPath, MalformedJson, InvalidModel, UnsupportedModel,
         UnreadableModelFile, ClassNotStaticPartial, DuplicateBinding, UnknownKernel, LayerTooLargeToUnroll,
-        UnsupportedTarget, InternalError,
+        UnsupportedTarget, UnknownDefaultKernel, InternalError,
     };
 
     private static DiagnosticDescriptor Error(string id, string title, string message)

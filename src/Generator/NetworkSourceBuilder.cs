@@ -33,6 +33,7 @@ internal static class NetworkSourceBuilder
         ImmutableArray<ParsedModel> models,
         EquatableArray<NetworkDeclaration> allDeclarations,
         TargetInfo target,
+        ProjectOptions options,
         CancellationToken cancellationToken)
     {
         if (result.Declaration == null)
@@ -40,10 +41,10 @@ internal static class NetworkSourceBuilder
             return new NetworkBinding(new EquatableArray<DiagnosticInfo>(new[] { result.Error! }), null);
         }
 
-        NetworkDeclaration declaration = result.Declaration;
+        NetworkDeclaration declaration = result.Declaration with { Kernel = options.KernelOf(result.Declaration) };
         try
         {
-            return Bind(declaration, models, allDeclarations, target, cancellationToken);
+            return Bind(declaration, models, allDeclarations, target, options, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -73,6 +74,7 @@ internal static class NetworkSourceBuilder
         ImmutableArray<ParsedModel> models,
         EquatableArray<NetworkDeclaration> allDeclarations,
         TargetInfo target,
+        ProjectOptions options,
         CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
@@ -118,7 +120,7 @@ internal static class NetworkSourceBuilder
                 continue;
             }
 
-            if (other.Kernel == declaration.Kernel && other.ModelPath != null && ModelPathBinding.Problem(other.ModelPath) == null)
+            if (options.KernelOf(other) == declaration.Kernel && other.ModelPath != null && ModelPathBinding.Problem(other.ModelPath) == null)
             {
                 ParsedModel[] theirs = Bind(other.ModelPath, models);
                 if (theirs.Length == 1 && theirs[0].Path == file.Path)

@@ -59,11 +59,23 @@ public sealed class PrunedNetworkGenerator : IIncrementalGenerator
             .Select(static (compilation, _) => TargetInfo.Of(compilation))
             .WithTrackingName(TrackingNames.TargetFramework);
 
+        IncrementalValueProvider<ProjectOptions> options = context.AnalyzerConfigOptionsProvider
+            .Select(static (provider, _) => ProjectOptions.Read(provider))
+            .WithTrackingName(TrackingNames.ProjectOptions);
+
+        context.RegisterSourceOutput(options, static (output, project) =>
+        {
+            if (project.DefaultKernelText != null)
+            {
+                output.ReportDiagnostic(Diagnostic.Create(Diagnostics.UnknownDefaultKernel, Location.None, project.DefaultKernelText));
+            }
+        });
+
         IncrementalValuesProvider<NetworkBinding> bindings = declarations
             .Combine(models.Collect())
             .Combine(allDeclarations)
-            .Combine(target)
-            .Select(static (input, cancellationToken) => NetworkSourceBuilder.Bind(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right, cancellationToken))
+            .Combine(target.Combine(options))
+            .Select(static (input, cancellationToken) => NetworkSourceBuilder.Bind(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right.Left, input.Right.Right, cancellationToken))
             .WithTrackingName(TrackingNames.Bindings);
 
         // Reporting, not computing, uses the compilation: it turns value locations back into
@@ -125,5 +137,6 @@ public static class TrackingNames
     public const string TargetFramework = "PrunedNetwork.TargetFramework";
     public const string Bindings = "PrunedNetwork.Bindings";
     public const string EmitRequests = "PrunedNetwork.EmitRequests";
+    public const string ProjectOptions = "PrunedNetwork.ProjectOptions";
     public const string Sources = "PrunedNetwork.Sources";
 }

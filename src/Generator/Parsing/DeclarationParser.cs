@@ -34,7 +34,7 @@ internal static class DeclarationParser
         // Attributes may list the attribute of every part of a partial class; take this part's.
         AttributeData attribute = context.Attributes.FirstOrDefault(a => a.ApplicationSyntaxReference?.SyntaxTree == syntax.SyntaxTree && syntax.Span.Contains(a.ApplicationSyntaxReference.Span)) ?? context.Attributes[0];
         string? modelPath = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
-        int kernel = 0;
+        int kernel = NetworkDeclaration.KernelNotGiven;
         foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
         {
             if (named.Key == AttributeSource.KernelPropertyName && named.Value.Value is int value)

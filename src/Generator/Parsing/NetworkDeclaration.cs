@@ -11,7 +11,7 @@ namespace Prunet.Generator.Parsing;
 /// <param name="HintName">The generated file's name: the metadata name (<c>Demo.Outer`1.Net.g.cs</c>), unique per class.</param>
 /// <param name="ShapeProblem">Null when the class and its containers can take generated members; else what is missing.</param>
 /// <param name="ModelPath">The path given to the attribute; null when it was not a constant string.</param>
-/// <param name="Kernel">The Kernel property's value (a <c>PrunedNetworkKernel</c>).</param>
+/// <param name="Kernel">The Kernel property's value (a <c>PrunedNetworkKernel</c>), or <see cref="KernelNotGiven"/>.</param>
 /// <param name="AttributeLocation">Where the attribute is, for diagnostics about the binding.</param>
 /// <param name="ClassLocation">Where the class name is, for diagnostics about the class.</param>
 internal sealed record NetworkDeclaration(
@@ -24,7 +24,11 @@ internal sealed record NetworkDeclaration(
     string? ModelPath,
     int Kernel,
     LocationInfo? AttributeLocation,
-    LocationInfo? ClassLocation);
+    LocationInfo? ClassLocation)
+{
+    /// <summary>The attribute does not set Kernel: the project's default applies (MSBuild property PrunetDefaultKernel, else Auto).</summary>
+    public const int KernelNotGiven = -1;
+}
 
 /// <summary>A type a network class is nested in: its keyword (<c>class</c>, <c>record struct</c>, ...) and name.</summary>
 internal sealed record ContainingType(string Keyword, string Name);

@@ -54,12 +54,12 @@ internal static class KernelChoice
         {
             case KernelRequest.Unrolled:
                 return nonzeros <= MaxUnrolledWeights && longestRow <= MaxUnrolledRow
-                    ? (LayerKernel.Unrolled, "forced by the attribute", false)
+                    ? (LayerKernel.Unrolled, "requested by Kernel or PrunetDefaultKernel", false)
                     : (LayerKernel.SparseRows, "Unrolled was asked for, but " + counts + " are too many to unroll", true);
             case KernelRequest.SparseRows:
-                return (LayerKernel.SparseRows, "forced by the attribute", false);
+                return (LayerKernel.SparseRows, "requested by Kernel or PrunetDefaultKernel", false);
             case KernelRequest.DenseSimd:
-                return (LayerKernel.DenseSimd, "forced by the attribute", false);
+                return (LayerKernel.DenseSimd, "requested by Kernel or PrunetDefaultKernel", false);
             default:
                 if (nonzeros <= AutoUnrollWeights)
                 {

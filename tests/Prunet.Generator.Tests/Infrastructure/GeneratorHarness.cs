@@ -42,17 +42,18 @@ public static class GeneratorHarness
             Basic.Reference.Assemblies.Net80.References.All,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, allowUnsafe: allowUnsafe, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> files, bool trackSteps = false, CSharpParseOptions? parseOptions = null)
+    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> files, bool trackSteps = false, CSharpParseOptions? parseOptions = null, IReadOnlyDictionary<string, string>? buildProperties = null)
         => CSharpGeneratorDriver.Create(
             new[] { new gen::Prunet.Generator.PrunedNetworkGenerator().AsSourceGenerator() },
             additionalTexts: files,
             parseOptions: parseOptions ?? ParseOptions,
+            optionsProvider: new BuildProperties(buildProperties ?? new Dictionary<string, string>()),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
-    public static GeneratorRun Run(IEnumerable<string> sources, IEnumerable<AdditionalText> files, bool allowUnsafe = true, CSharpParseOptions? parseOptions = null)
+    public static GeneratorRun Run(IEnumerable<string> sources, IEnumerable<AdditionalText> files, bool allowUnsafe = true, CSharpParseOptions? parseOptions = null, IReadOnlyDictionary<string, string>? buildProperties = null)
     {
         CSharpCompilation compilation = CreateCompilation(sources, allowUnsafe, parseOptions: parseOptions);
-        GeneratorDriver driver = CreateDriver(files, parseOptions: parseOptions);
+        GeneratorDriver driver = CreateDriver(files, parseOptions: parseOptions, buildProperties: buildProperties);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
         watch.Stop();
@@ -123,4 +124,22 @@ public sealed class LoadedAssembly : IDisposable
     }
 
     public void Dispose() => _context.Unload();
+}
+
+/// <summary>MSBuild properties as the compiler passes them to generators (<c>build_property.Name</c>).</summary>
+public sealed class BuildProperties(IReadOnlyDictionary<string, string> properties) : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider
+{
+    private readonly Options _global = new(properties.ToDictionary(p => "build_property." + p.Key, p => p.Value));
+    private static readonly Options None = new(new Dictionary<string, string>());
+
+    public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GlobalOptions => _global;
+
+    public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(SyntaxTree tree) => None;
+
+    public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(AdditionalText textFile) => None;
+
+    private sealed class Options(Dictionary<string, string> values) : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions
+    {
+        public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) => values.TryGetValue(key, out value);
+    }
 }

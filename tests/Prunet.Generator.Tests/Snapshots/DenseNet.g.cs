@@ -96,7 +96,7 @@ namespace Prunet.Generated
         // Layer 1 of 2: dense 4 → 3, sigmoid.
         // Model file: 12 of 12 weights nonzero (0.0% sparse).
         // Computed: 4 → 3, 12 multiply-adds.
-        // Kernel: DenseSimd (forced by the attribute).
+        // Kernel: DenseSimd (requested by Kernel or PrunetDefaultKernel).
         /// <summary>The weights of Layer1, row-major [3, 4], pruned weights as zeros.</summary>
         private static ReadOnlySpan<float> Layer1Weights => new float[] { 0.1f, 0.2f, 0.3f, 0.4f, -0.5f, 0.6f, -0.7f, 0.8f, 0.9f, -1f, 1.1f, -1.2f };
 
@@ -153,7 +153,7 @@ namespace Prunet.Generated
         // Layer 2 of 2: dense 3 → 3, linear.
         // Model file: 7 of 9 weights nonzero (22.2% sparse).
         // Computed: 3 → 3, 7 multiply-adds.
-        // Kernel: DenseSimd (forced by the attribute).
+        // Kernel: DenseSimd (requested by Kernel or PrunetDefaultKernel).
         /// <summary>The weights of Layer2, row-major [3, 3], pruned weights as zeros.</summary>
         private static ReadOnlySpan<float> Layer2Weights => new float[] { 1f, 0f, -1f, 0.5f, 0.5f, 0.5f, -2f, 1f, 0f };
 

@@ -1,0 +1,56 @@
+using Microsoft.CodeAnalysis;
+using Prunet.Tests.Infrastructure;
+
+namespace Prunet.Tests;
+
+/// <summary>The MSBuild property PrunetDefaultKernel sets the kernel of classes whose attribute does not.</summary>
+public sealed class ProjectOptionsTests
+{
+    private const string Sources = """
+        using Prunet;
+
+        namespace Demo
+        {
+            [PrunedNetwork("models/net.model.json")]
+            public static partial class Default { }
+
+            [PrunedNetwork("models/net.model.json", Kernel = PrunedNetworkKernel.Auto)]
+            public static partial class ExplicitAuto { }
+        }
+        """;
+
+    [Theory]
+    [InlineData(null, "SparseRows", "Unrolled")]
+    [InlineData("SparseRows", "SparseRows", "SparseRows")]
+    [InlineData("densesimd", "DenseSimd", "DenseSimd")]
+    public void TheDefaultAppliesOnlyWhereTheAttributeSetsNoKernel(string? property, string firstLayer, string lastLayer)
+    {
+        // A 100→40→3 network: Auto gives SparseRows (sparse, large) then Unrolled (small).
+        PrunedModel model = RandomNetworks.Mlp(new Random(3), new[] { 100, 40, 3 }, 0.8);
+        var properties = property == null ? null : new Dictionary<string, string> { ["PrunetDefaultKernel"] = property };
+        GeneratorRun run = GeneratorHarness.Run(new[] { Sources }, new AdditionalText[] { new InMemoryAdditionalText("/p/models/net.model.json", model.ToJson()) }, buildProperties: properties);
+        Assert.DoesNotContain(run.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+
+        string defaulted = run.Source("Demo.Default.g.cs");
+        Assert.Contains("// Kernel: " + firstLayer + " (", defaulted);
+        Assert.Contains("// Kernel: " + lastLayer + " (", defaulted);
+
+        // An explicit Kernel = Auto is not overridden by the project default.
+        string explicitAuto = run.Source("Demo.ExplicitAuto.g.cs");
+        Assert.Contains("// Kernel: SparseRows (Auto", explicitAuto);
+        Assert.Contains("// Kernel: Unrolled (Auto", explicitAuto);
+        GeneratorHarness.Emit(run.Output);
+    }
+
+    [Theory]
+    [InlineData("Fastest")]
+    [InlineData("2")]
+    public void PRN013_ADefaultThatNamesNoKernel(string property)
+    {
+        PrunedModel model = RandomNetworks.Mlp(new Random(3), new[] { 10, 3 }, 0.5);
+        GeneratorRun run = GeneratorHarness.Run(new[] { Sources }, new AdditionalText[] { new InMemoryAdditionalText("/p/models/net.model.json", model.ToJson()) }, buildProperties: new Dictionary<string, string> { ["PrunetDefaultKernel"] = property });
+        Diagnostic d = Assert.Single(run.Diagnostics, x => x.Id == "PRN013");
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Contains("'" + property + "'", d.GetMessage());
+    }
+}
