@@ -32,7 +32,7 @@ public sealed partial class ZeroSkippingTests
         GeneratorRun run = GeneratorHarness.Run(new[] { NetworkSources.For(classes) }, models.Select((m, n) => (AdditionalText)new InMemoryAdditionalText("/p/models/net" + n + ".model.json", m.ToJson())));
         Assert.Empty(run.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(GeneratorHarness.Describe));
 
-        bool sawTable = false, sawUnrolled = false;
+        bool sawTable = false, sawUnrolled = false, sawPacked = false;
         for (int n = 0; n < models.Count; n++)
         {
             string source = run.Source(NetworkSources.Namespace + ".Net" + n + ".g.cs");
@@ -41,6 +41,12 @@ public sealed partial class ZeroSkippingTests
             {
                 sawTable = true;
                 weights.AddRange(table.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(Literal));
+            }
+
+            foreach (Match table in PackedWeightTable().Matches(source))
+            {
+                sawPacked = true;
+                weights.AddRange(Unpack(table.Groups[1].Value));
             }
 
             foreach (Match term in UnrolledTerm().Matches(source))
@@ -55,7 +61,18 @@ public sealed partial class ZeroSkippingTests
             Assert.True(weights.Count <= models[n].Statistics.NonzeroWeights);
         }
 
-        Assert.True(sawTable && sawUnrolled, "the models should exercise both tables and unrolled code");
+        Assert.True(sawTable && sawUnrolled && sawPacked, "the models should exercise literal tables, packed tables and unrolled code");
+    }
+
+    /// <summary>The floats of a packed table: pairs of \\uXXXX code units, low half first.</summary>
+    private static IEnumerable<float> Unpack(string literals)
+    {
+        int[] units = CodeUnit().Matches(literals).Select(m => int.Parse(m.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture)).ToArray();
+        Assert.True(units.Length % 2 == 0);
+        for (int u = 0; u < units.Length; u += 2)
+        {
+            yield return BitConverter.Int32BitsToSingle(units[u] | (units[u + 1] << 16));
+        }
     }
 
     private static float Literal(string text) => float.Parse(text.TrimEnd('f'), NumberStyles.Float, CultureInfo.InvariantCulture);
@@ -63,6 +80,13 @@ public sealed partial class ZeroSkippingTests
     // private static ReadOnlySpan<float> Layer2Weights => new float[] { ... };
     [GeneratedRegex(@"ReadOnlySpan<float> Layer\d+\w*Weights => new float\[\]\s*\{([^}]*)\}")]
     private static partial Regex WeightTable();
+
+    // private static ReadOnlySpan<float> Layer1Weights => BitConverter.IsLittleEndian ? MemoryMarshal.Cast<char, float>("\\u...") : throw ...
+    [GeneratedRegex(@"ReadOnlySpan<float> Layer\d+\w*Weights => BitConverter\.IsLittleEndian\s*\? MemoryMarshal\.Cast<char, float>\((.*?)\)\s*: throw", RegexOptions.Singleline)]
+    private static partial Regex PackedWeightTable();
+
+    [GeneratedRegex(@"\\u([0-9A-F]{4})")]
+    private static partial Regex CodeUnit();
 
     // s0 = 0.5f * Unsafe.Add(ref xs, 3);   s1 += -2E-05f * ...
     [GeneratedRegex(@"\bs\d+ \+?= (-?[0-9.E+-]+f) \* ")]

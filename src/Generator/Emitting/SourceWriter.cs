@@ -33,6 +33,11 @@ internal sealed class SourceWriter
         Line("}" + suffix);
     }
 
+    /// <summary>Indents the following lines one more level (a continued expression).</summary>
+    public void Indent() => _indent++;
+
+    public void Outdent() => _indent--;
+
     public override string ToString() => _text.ToString();
 
     /// <summary>A float literal that reads back to exactly <paramref name="value"/>.</summary>
