@@ -91,6 +91,12 @@ internal static class Diagnostics
         "Unknown default kernel",
         "The MSBuild property PrunetDefaultKernel is '{0}', which is not a kernel: expected Auto, Unrolled, SparseRows or DenseSimd");
 
+    /// <summary>A model larger than the generator compiles: it would add minutes to every build.</summary>
+    public static readonly DiagnosticDescriptor ModelTooLarge = Error(
+        "PRN014",
+        "Model too large to compile",
+        "The model file '{0}' has {1}; the generator compiles at most {2}, because every build of the app compiles the generated code again: prune the model further, or run it with Prunet.Runtime's interpreter (PrunedModel.Load)");
+
     /// <summary>A bug in the generator: an exception it did not expect.</summary>
     public static readonly DiagnosticDescriptor InternalError = Error(
         "PRN099",
@@ -102,7 +108,7 @@ internal static class Diagnostics
     {
         ModelFileNotFound, AmbiguousModelPath, InvalidModelPath, MalformedJson, InvalidModel, UnsupportedModel,
         UnreadableModelFile, ClassNotStaticPartial, DuplicateBinding, UnknownKernel, LayerTooLargeToUnroll,
-        UnsupportedTarget, UnknownDefaultKernel, InternalError,
+        UnsupportedTarget, UnknownDefaultKernel, ModelTooLarge, InternalError,
     };
 
     private static DiagnosticDescriptor Error(string id, string title, string message)

@@ -75,6 +75,16 @@ internal sealed class ModelText : IEquatable<ModelText>
 /// </summary>
 internal sealed class ParsedModel : IEquatable<ParsedModel>
 {
+    /// <summary>
+    /// The largest model the generator compiles. Build time grows with the nonzero weights (each is
+    /// constant data the compiler binds on every build); 2 million is about 8 MB of data, several
+    /// times the 784-300-100-10 dense network, whose build cost is measured in docs/performance.md.
+    /// </summary>
+    public const long MaxNonzeroWeights = 2_000_000;
+
+    /// <summary>Files longer than this are not parsed at all: about 3 times a file of <see cref="MaxNonzeroWeights"/> dense weights.</summary>
+    public const int MaxTextLength = 64 * 1024 * 1024;
+
     private ParsedModel(string path, string hash, PrunedModel? model, DiagnosticInfo? error)
     {
         Path = path;
@@ -102,11 +112,21 @@ internal sealed class ParsedModel : IEquatable<ParsedModel>
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        var start = LocationInfo.InText(file.Path, file.Text, 0, 0);
+        if (file.Text.Length > MaxTextLength)
+        {
+            return TooLarge(file, start, Count(file.Text.Length) + " characters of text", Count(MaxTextLength) + " characters");
+        }
+
         string json = string.Empty;
         try
         {
             json = file.Text.ToString();
-            return new ParsedModel(file.Path, file.Hash, PrunedModel.Parse(json, file.Path), null);
+            PrunedModel model = PrunedModel.Parse(json, file.Path);
+            long nonzeros = model.Statistics.NonzeroWeights;
+            return nonzeros > MaxNonzeroWeights
+                ? TooLarge(file, start, Count(nonzeros) + " nonzero weights", Count(MaxNonzeroWeights) + " nonzero weights")
+                : new ParsedModel(file.Path, file.Hash, model, null);
         }
         catch (PrunedModelFormatException e)
         {
@@ -120,6 +140,11 @@ internal sealed class ParsedModel : IEquatable<ParsedModel>
     }
 
     public bool Equals(ParsedModel? other) => other != null && Path == other.Path && Hash == other.Hash;
+
+    private static ParsedModel TooLarge(ModelText file, LocationInfo where, string size, string limit)
+        => new(file.Path, file.Hash, null, DiagnosticInfo.Create(Diagnostics.ModelTooLarge, where, file.Path, size, limit));
+
+    private static string Count(long n) => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     public override bool Equals(object? obj) => Equals(obj as ParsedModel);
 
