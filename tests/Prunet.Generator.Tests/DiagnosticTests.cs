@@ -221,7 +221,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void PRN012_TargetWithoutNet8Apis()
     {
-        var references = Basic.Reference.Assemblies.Net80.References.All.Where(r => !(r.FilePath ?? r.Display ?? string.Empty).Contains("System.Runtime.Intrinsics"));
+        var references = GeneratorHarness.Net80References.Where(r => !(r.FilePath ?? r.Display ?? string.Empty).Contains("System.Runtime.Intrinsics"));
         var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create(
             "Old",
             new[] { Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(Declaration(), GeneratorHarness.ParseOptions, path: "/src/File0.cs") },

@@ -35,11 +35,25 @@ public static class GeneratorHarness
 {
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.CSharp12);
 
+    /// <summary>
+    /// The net8.0 reference assemblies generated code is compiled against: the oldest target it
+    /// supports. Basic.Reference.Assemblies needs Roslyn 4.11 or later, so the Roslyn 4.8 build
+    /// of these tests reads the net8.0 targeting pack instead (its project downloads it).
+    /// </summary>
+    public static IEnumerable<PortableExecutableReference> Net80References { get; } =
+#if ROSLYN_4_8
+        Directory.GetFiles(typeof(GeneratorHarness).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Net80ReferencePath").Value!, "*.dll")
+            .Select(path => MetadataReference.CreateFromFile(path))
+            .ToArray();
+#else
+        Basic.Reference.Assemblies.Net80.References.All;
+#endif
+
     public static CSharpCompilation CreateCompilation(IEnumerable<string> sources, bool allowUnsafe = true, string assemblyName = "Generated", CSharpParseOptions? parseOptions = null)
         => CSharpCompilation.Create(
             assemblyName + "_" + Guid.NewGuid().ToString("N"),
             sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, parseOptions ?? ParseOptions, path: "/src/File" + i + ".cs")),
-            Basic.Reference.Assemblies.Net80.References.All,
+            Net80References,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, allowUnsafe: allowUnsafe, nullableContextOptions: NullableContextOptions.Enable));
 
     public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> files, bool trackSteps = false, CSharpParseOptions? parseOptions = null, IReadOnlyDictionary<string, string>? buildProperties = null)
