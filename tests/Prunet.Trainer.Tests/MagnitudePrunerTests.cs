@@ -102,6 +102,71 @@ public class MagnitudePrunerTests
         Assert.Throws<ArgumentException>(() => MagnitudePruner.Prune(Model(4, (2, 2, 1f)), new MagnitudePruningOptions(sparsity, threshold)));
     }
 
+    [Theory]
+    [InlineData(0.5, PruningScope.Global)]
+    [InlineData(0.9, PruningScope.Global)]
+    [InlineData(0.9, PruningScope.Layer)]
+    public void BlockMasksAreAlignedAndRankedByTheirNorm(double sparsity, PruningScope scope)
+    {
+        // 20 outputs: blocks of 8, 8 and a last one of 4; 10 outputs: 8 and 2.
+        PrunedModel model = Model(6, (12, 20, 1f), (20, 10, 1f));
+        PruningResult result = MagnitudePruner.Prune(model, new MagnitudePruningOptions(sparsity, Scope: scope, Granularity: PruningGranularity.Block));
+        Assert.All(result.Model.Layers, l => Assert.Equal(8, l.BlockSize));
+        Assert.All(result.Model.Layers, l => Assert.True(BlockPattern.IsAligned(l, 8), "a block was split"));
+
+        // Short of the target by less than one block per group of layers ranked together.
+        int groups = scope == PruningScope.Layer ? 2 : 1;
+        Assert.InRange(result.ZerosAfter, Math.Round(sparsity * result.Weights) - (8 * groups), Math.Round(sparsity * result.Weights));
+
+        // Every removed full block's RMS is at most every kept full block's, among the blocks ranked
+        // together (a short last block may be taken out of order when a full one no longer fits).
+        var removed = new List<double>[2] { new(), new() };
+        var kept = new List<double>[2] { new(), new() };
+        for (int k = 0; k < model.Layers.Count; k++)
+        {
+            DenseLayer before = model.Layers[k];
+            for (int first = 0; first + 8 <= before.OutputSize; first += 8)
+            {
+                for (int i = 0; i < before.InputSize; i++)
+                {
+                    double rms = Math.Sqrt(Enumerable.Range(first, 8).Sum(j => (double)before.Weight(j, i) * before.Weight(j, i)) / 8);
+                    int group = scope == PruningScope.Layer ? k : 0;
+                    (result.Model.Layers[k].Weight(first, i) == 0f ? removed[group] : kept[group]).Add(rms);
+                }
+            }
+        }
+
+        for (int g = 0; g < 2; g++)
+        {
+            if (removed[g].Count > 0 && kept[g].Count > 0)
+            {
+                Assert.True(removed[g].Max() <= kept[g].Min() + 1e-6, $"a block of RMS {removed[g].Max()} was removed while one of {kept[g].Min()} was kept");
+            }
+        }
+    }
+
+    [Fact]
+    public void ABlockThresholdIsOnTheBlocksRootMeanSquare()
+    {
+        // One input, 4 outputs, blocks of 2: RMS of (0.3, 0.4) is 0.354, of (0.1, 0.6) is 0.430.
+        var layer = new DenseLayer(1, 4, Activation.Linear, new[] { 0.3f, 0.4f, 0.1f, 0.6f }, new float[4]);
+        var model = new PrunedModel(ModelTask.Regression, new[] { layer, new DenseLayer(4, 1, Activation.Linear, new[] { 1f, 1f, 1f, 1f }, new[] { 0f }) });
+        PruningResult result = MagnitudePruner.Prune(model, new MagnitudePruningOptions(Threshold: 0.4f, Granularity: PruningGranularity.Block, BlockSize: 2));
+        Assert.Equal(new[] { 0f, 0f, 0.1f, 0.6f }, result.Model.Layers[0].Weights.ToArray());
+        Assert.Equal(new[] { 2, 1 }, result.Model.Layers.Select(l => l.BlockSize)); // a layer of one output: one block per input
+    }
+
+    [Fact]
+    public void ElementPruningRecordsBlockSizeOneBecauseItsZerosNeedNotBeAligned()
+    {
+        PrunedModel model = Model(7, (4, 16, 1f), (16, 8, 1f));
+        PrunedModel blocked = MagnitudePruner.Prune(model, new MagnitudePruningOptions(0.5, Granularity: PruningGranularity.Block)).Model;
+        Assert.Equal(new[] { 8, 8 }, blocked.Layers.Select(l => l.BlockSize));
+        Assert.Equal(new[] { 8, 8 }, PrunedModel.Parse(blocked.ToJson()).Layers.Select(l => l.BlockSize));
+        PrunedModel element = MagnitudePruner.Prune(blocked, new MagnitudePruningOptions(0.7)).Model;
+        Assert.Equal(new[] { 1, 1 }, element.Layers.Select(l => l.BlockSize));
+    }
+
     private static void AssertSmallestRemoved(IReadOnlyList<DenseLayer> before, IReadOnlyList<DenseLayer> after)
     {
         var removed = new List<float>();

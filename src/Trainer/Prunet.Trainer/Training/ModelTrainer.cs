@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Prunet.Data;
+using Prunet.Pruning;
 
 namespace Prunet.Training;
 
@@ -35,6 +36,21 @@ public static class ModelTrainer
     public static PrunedModel FineTune(PrunedModel model, Dataset train, TrainingOptions options, IProgress<EpochReport>? progress = null)
         => FineTune(model, train, options, progress, MatrixMultiply.Default);
 
+    /// <summary>
+    /// The optimizer steps a run of <paramref name="options"/> on <paramref name="train"/> takes: per
+    /// epoch (mini-batches over the rows left after the validation split) and in all. A pruning
+    /// schedule is given in these steps.
+    /// </summary>
+    public static (int PerEpoch, long Total) CountSteps(Dataset train, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(options);
+        (int[] fitRows, _) = ValidationSplit(train, options);
+        int batchSize = Math.Max(1, Math.Min(options.BatchSize, fitRows.Length));
+        int perEpoch = (fitRows.Length + batchSize - 1) / batchSize;
+        return (perEpoch, (long)perEpoch * options.Epochs);
+    }
+
     internal static PrunedModel Train(Dataset train, TrainingOptions options, IProgress<EpochReport>? progress, MatrixMultiply matmul)
     {
         ArgumentNullException.ThrowIfNull(train);
@@ -61,7 +77,7 @@ public static class ModelTrainer
         int epochs = Fit(network, Rows(train, fitRows, preprocessing, postprocessing), Rows(train, validationRows, preprocessing, postprocessing), options, progress);
 
         Activation lastActivation = train.Task == ModelTask.Classification ? Activation.Softmax : Activation.Linear;
-        DenseLayer[] exported = layers.Select((l, k) => Export(l, k == layers.Length - 1 ? lastActivation : l.Activation)).ToArray();
+        DenseLayer[] exported = layers.Select((l, k) => Export(l, k == layers.Length - 1 ? lastActivation : l.Activation, options.Pruning?.Method.BlockSizeFor(l.OutputSize) ?? 1)).ToArray();
         return new PrunedModel(train.Task, exported, preprocessing, postprocessing, train.FeatureNames, train.ClassNames, Provenance(train, options, epochs));
     }
 
@@ -75,6 +91,20 @@ public static class ModelTrainer
         CheckFits(model, train);
         (int[] fitRows, int[] validationRows) = ValidationSplit(train, options);
 
+        Network network = ToNetwork(model, matmul);
+        Fit(network, Rows(train, fitRows, model.Preprocessing, model.Postprocessing), Rows(train, validationRows, model.Preprocessing, model.Postprocessing), options, progress);
+
+        // The mask held the pruning pattern, so the granularity it was pruned at still holds,
+        // unless pruning during the run set a new one.
+        return model.WithLayers(network.Layers.Select((l, k) => Export(l, model.Layers[k].Activation, options.Pruning?.Method.BlockSizeFor(l.OutputSize) ?? model.Layers[k].BlockSize)).ToArray());
+    }
+
+    /// <summary>
+    /// The model as a network to train or run with the training kernels: a copy of its weights,
+    /// with every zero weight masked (held at zero), and softmax as linear logits.
+    /// </summary>
+    internal static Network ToNetwork(PrunedModel model, MatrixMultiply matmul)
+    {
         var layers = new TrainableLayer[model.Layers.Count];
         for (int k = 0; k < layers.Length; k++)
         {
@@ -89,10 +119,7 @@ public static class ModelTrainer
             };
         }
 
-        var network = new Network(layers, matmul);
-        Fit(network, Rows(train, fitRows, model.Preprocessing, model.Postprocessing), Rows(train, validationRows, model.Preprocessing, model.Postprocessing), options, progress);
-        // The mask held the pruning pattern, so the granularity it was pruned at still holds.
-        return model.WithLayers(layers.Select((l, k) => Export(l, model.Layers[k].Activation, model.Layers[k].BlockSize)).ToArray());
+        return new Network(layers, matmul);
     }
 
     /// <summary>Trains for the options' epochs (or until early stopping) and returns how many epochs ran.</summary>
@@ -111,6 +138,31 @@ public static class ModelTrainer
         var dOutput = new float[batchSize * network.OutputSize];
         string metricName = fit.Labels != null ? "accuracy" : "r2";
 
+        int stepsPerEpoch = (fit.Count + batchSize - 1) / batchSize;
+        long totalSteps = (long)stepsPerEpoch * options.Epochs;
+        GradualPruning? pruning = options.Pruning;
+        if (pruning != null && pruning.Schedule.EndStep >= totalSteps)
+        {
+            throw new ArgumentException("the pruning schedule ends at step " + pruning.Schedule.EndStep + ", but the run has only " + totalSteps + " steps (" + options.Epochs + " epochs of " + stepsPerEpoch + " mini-batches), numbered from 0", nameof(options));
+        }
+
+        int step = 0;
+        void BeforeStep()
+        {
+            if (options.LearningRateSchedule == LearningRateSchedule.Cosine)
+            {
+                optimizer.LearningRate = (float)(options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps)));
+            }
+
+            if (pruning != null && pruning.Schedule.PrunesAt(step))
+            {
+                PruneTo(network, pruning, pruning.Schedule.SparsityAt(step));
+                pruning.Observer?.Invoke(step, network.Layers.Select(l => (float[])l.Weights.Clone()).ToArray());
+            }
+
+            step++;
+        }
+
         double bestLoss = double.PositiveInfinity;
         float[][]? best = null;
         int sinceBest = 0;
@@ -120,15 +172,21 @@ public static class ModelTrainer
             epoch++;
             var clock = Stopwatch.StartNew();
             shuffle.Shuffle(order.AsSpan());
-            double trainLoss = Epoch(network, optimizer, fit, order, batch, dOutput);
+            double trainLoss = Epoch(network, optimizer, fit, order, batch, dOutput, BeforeStep);
             if (!double.IsFinite(trainLoss))
             {
                 throw new InvalidOperationException("training diverged in epoch " + epoch + ": the training loss is " + trainLoss + " (try a lower learning rate)");
             }
 
             (double validationLoss, double metric) = Measure(network, validation);
-            progress?.Report(new EpochReport(epoch, options.Epochs, trainLoss, validationLoss, metric, metricName, clock.Elapsed.TotalSeconds));
-            if (options.Patience > 0)
+            progress?.Report(new EpochReport(epoch, options.Epochs, trainLoss, validationLoss, metric, metricName, clock.Elapsed.TotalSeconds)
+            {
+                Sparsity = pruning == null ? null : network.Sparsity,
+            });
+
+            // While the schedule still prunes, a better epoch would be a less sparse model: not a candidate.
+            bool scheduleDone = pruning == null || step > pruning.Schedule.EndStep;
+            if (options.Patience > 0 && scheduleDone)
             {
                 if (validationLoss < bestLoss)
                 {
@@ -153,12 +211,13 @@ public static class ModelTrainer
 
     // One pass over the rows in the given order, a gradient step per mini-batch; the mean loss
     // of the batches, each measured before its step.
-    private static double Epoch(Network network, Optimizer optimizer, TrainingRows fit, int[] order, TrainingRows batch, float[] dOutput)
+    private static double Epoch(Network network, Optimizer optimizer, TrainingRows fit, int[] order, TrainingRows batch, float[] dOutput, Action beforeStep)
     {
         int batchSize = batch.Count;
         double lossSum = 0;
         for (int start = 0; start < fit.Count; start += batchSize)
         {
+            beforeStep();
             int rows = Math.Min(batchSize, fit.Count - start);
             fit.Gather(order.AsSpan(start, rows), batch);
             ReadOnlySpan<float> output = network.Forward(batch.X, rows);
@@ -168,6 +227,22 @@ public static class ModelTrainer
         }
 
         return lossSum / fit.Count;
+    }
+
+    /// <summary>
+    /// Zeroes the network's weights of smallest magnitude up to <paramref name="sparsity"/> and
+    /// holds them at zero from now on. Weights pruned earlier are zero, so they rank first and stay
+    /// pruned: the mask only ever grows.
+    /// </summary>
+    private static void PruneTo(Network network, GradualPruning pruning, double sparsity)
+    {
+        float[][] weights = network.Layers.Select(l => l.Weights).ToArray();
+        int[] inputs = network.Layers.Select(l => l.InputSize).ToArray();
+        MagnitudePruner.ZeroSmallest(weights, inputs, sparsity, pruning.Method);
+        foreach (TrainableLayer layer in network.Layers)
+        {
+            layer.Mask = PruningMask.FromZeros(layer.Weights);
+        }
     }
 
     // The batch's mean loss; its gradient with respect to the network's outputs goes to dOutput.

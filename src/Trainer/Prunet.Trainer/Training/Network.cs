@@ -78,6 +78,25 @@ internal sealed class Network
 
     public int OutputSize => Layers[^1].OutputSize;
 
+    /// <summary>Fraction of all weights that are exactly zero.</summary>
+    public double Sparsity
+    {
+        get
+        {
+            long zeros = 0, total = 0;
+            foreach (TrainableLayer layer in Layers)
+            {
+                total += layer.Weights.Length;
+                foreach (float w in layer.Weights)
+                {
+                    zeros += w == 0f ? 1 : 0;
+                }
+            }
+
+            return (double)zeros / total;
+        }
+    }
+
     /// <summary>
     /// Runs <paramref name="rows"/> rows of <paramref name="x"/> through every layer and returns the
     /// last layer's outputs (rows × out), valid until the next call.

@@ -25,6 +25,9 @@ internal abstract class Optimizer
 
     protected Network Network { get; }
 
+    /// <summary>The step size of the next <see cref="Step"/>; a learning-rate schedule changes it between steps.</summary>
+    public float LearningRate { get; set; }
+
     /// <summary>Makes an optimizer of the kind the options ask for, using up to <paramref name="maxThreads"/> threads.</summary>
     public static Optimizer Create(Network network, OptimizerKind kind, float learningRate, float momentum, int maxThreads = 1) => kind switch
     {
@@ -119,7 +122,6 @@ internal sealed class Adam : Optimizer
     private const float Beta2 = 0.999f;
     private const float Epsilon = 1e-8f;
 
-    private readonly float _learningRate;
     private readonly float[][] _m;
     private readonly float[][] _v;
     private int _t;
@@ -129,7 +131,7 @@ internal sealed class Adam : Optimizer
     public Adam(Network network, float learningRate, int maxThreads)
         : base(network, maxThreads)
     {
-        _learningRate = learningRate;
+        LearningRate = learningRate;
         _m = ZeroState();
         _v = ZeroState();
     }
@@ -137,7 +139,7 @@ internal sealed class Adam : Optimizer
     protected override void BeginStep()
     {
         _t++;
-        _stepSize = (float)(_learningRate / (1 - Math.Pow(Beta1, _t)));
+        _stepSize = (float)(LearningRate / (1 - Math.Pow(Beta1, _t)));
         _rootCorrection2 = (float)Math.Sqrt(1 - Math.Pow(Beta2, _t));
     }
 
@@ -186,14 +188,13 @@ internal sealed class Adam : Optimizer
 /// </summary>
 internal sealed class Sgd : Optimizer
 {
-    private readonly float _learningRate;
     private readonly float _momentum;
     private readonly float[][] _velocity;
 
     public Sgd(Network network, float learningRate, float momentum, int maxThreads)
         : base(network, maxThreads)
     {
-        _learningRate = learningRate;
+        LearningRate = learningRate;
         _momentum = momentum;
         _velocity = ZeroState();
     }
@@ -206,7 +207,7 @@ internal sealed class Sgd : Optimizer
         if (Vector.IsHardwareAccelerated)
         {
             var mu = new Vector<float>(_momentum);
-            var lr = new Vector<float>(_learningRate);
+            var lr = new Vector<float>(LearningRate);
             for (; i <= w.Length - Vector<float>.Count; i += Vector<float>.Count)
             {
                 var ui = (mu * new Vector<float>(u.Slice(i))) + new Vector<float>(g.Slice(i));
@@ -218,7 +219,7 @@ internal sealed class Sgd : Optimizer
         for (; i < w.Length; i++)
         {
             u[i] = (_momentum * u[i]) + g[i];
-            w[i] -= _learningRate * u[i];
+            w[i] -= LearningRate * u[i];
         }
     }
 

@@ -1,3 +1,5 @@
+using Prunet.Pruning;
+
 namespace Prunet.Training;
 
 /// <summary>How parameters follow their gradients.</summary>
@@ -8,6 +10,20 @@ public enum OptimizerKind
 
     /// <summary>Stochastic gradient descent with momentum <see cref="TrainingOptions.Momentum"/>.</summary>
     Sgd,
+}
+
+/// <summary>How the learning rate moves over a run.</summary>
+public enum LearningRateSchedule
+{
+    /// <summary>The same rate at every step.</summary>
+    Constant,
+
+    /// <summary>
+    /// Cosine decay (Loshchilov and Hutter 2017, without restarts): <c>lr_t = lr · (1 + cos(π t / T)) / 2</c>
+    /// over the T steps of all planned epochs, from the full rate to 0. It lets fine-tuning after
+    /// pruning settle into a minimum instead of ending on a large step.
+    /// </summary>
+    Cosine,
 }
 
 /// <summary>How to train (or fine-tune) a network.</summary>
@@ -38,6 +54,16 @@ public sealed record TrainingOptions(
 {
     /// <summary>The negative-side slope of <see cref="Prunet.Activation.LeakyRelu"/> hidden layers (PyTorch's default).</summary>
     public float LeakyReluAlpha { get; init; } = 0.01f;
+
+    /// <summary>How the learning rate changes from step to step (constant by default).</summary>
+    public LearningRateSchedule LearningRateSchedule { get; init; } = LearningRateSchedule.Constant;
+
+    /// <summary>
+    /// Magnitude pruning during the run, following a schedule (Zhu and Gupta's gradual one, or
+    /// Han et al.'s iterative one); null for none. Early stopping only considers epochs that end
+    /// after the schedule's last pruning, so the model returned always has the final sparsity.
+    /// </summary>
+    public GradualPruning? Pruning { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
     public void Validate(bool needHidden = true)
@@ -74,6 +100,13 @@ public sealed record TrainingOptions(
         {
             throw new ArgumentException("unknown optimizer " + (int)Optimizer, nameof(Optimizer));
         }
+
+        if (!Enum.IsDefined(LearningRateSchedule))
+        {
+            throw new ArgumentException("unknown learning-rate schedule " + (int)LearningRateSchedule, nameof(LearningRateSchedule));
+        }
+
+        Pruning?.Validate();
     }
 
     private static void Check(bool ok, string name, string expected, object value)
@@ -93,4 +126,8 @@ public sealed record TrainingOptions(
 /// <param name="ValidationMetric">Accuracy (classification) or R² (regression) on the validation rows; NaN without validation rows.</param>
 /// <param name="MetricName"><c>accuracy</c> or <c>r2</c>.</param>
 /// <param name="Seconds">Wall-clock time of the epoch, validation included.</param>
-public sealed record EpochReport(int Epoch, int Epochs, double TrainLoss, double ValidationLoss, double ValidationMetric, string MetricName, double Seconds);
+public sealed record EpochReport(int Epoch, int Epochs, double TrainLoss, double ValidationLoss, double ValidationMetric, string MetricName, double Seconds)
+{
+    /// <summary>With pruning during the run: the fraction of all weights that are zero at the end of the epoch; else null.</summary>
+    public double? Sparsity { get; init; }
+}
