@@ -108,6 +108,22 @@ public sealed class PackagingTests(PackedFeed feed, ITestOutputHelper log) : ICl
     }
 
     [Fact]
+    public void TheDigitsSamplePublishesAsNativeAotWithoutWarningsAndAgreesOnEveryTestRow()
+    {
+        // In this class, so that it never builds the shared projects while a pack does.
+        string output = Path.Combine(feed.Work, "digits-aot");
+        string publish = Processes.Run("dotnet", $"publish samples/Digits -c Release -r linux-x64 -o \"{output}\"", feed.Root);
+        string[] warnings = publish.Split('\n').Where(l => l.Contains(": warning ", StringComparison.Ordinal)).ToArray();
+        Assert.True(warnings.Length == 0, "Native AOT warnings:\n" + string.Join("\n", warnings));
+
+        // The sample exits non-zero unless DigitsNet and the interpreter agree on every test row.
+        string run = Processes.Run(Path.Combine(output, "Digits"), string.Empty, output);
+        System.Text.RegularExpressions.Match agreeing = System.Text.RegularExpressions.Regex.Match(run, @"same class as the interpreter: (\d+) of (\d+) rows");
+        Assert.True(agreeing.Success && agreeing.Groups[1].Value == agreeing.Groups[2].Value && int.Parse(agreeing.Groups[2].Value, CultureInfo.InvariantCulture) > 300, run);
+        log.WriteLine($"samples/Digits as Native AOT: {new FileInfo(Path.Combine(output, "Digits")).Length:N0} bytes");
+    }
+
+    [Fact]
     public void ThePrunetToolInstallsFromThePackageAndRuns()
     {
         string tools = Path.Combine(feed.Work, "tools");
