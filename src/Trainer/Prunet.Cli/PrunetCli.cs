@@ -28,6 +28,8 @@ public static class PrunetCli
         root.Subcommands.Add(PruneCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.GetResult(root.Options.OfType<System.CommandLine.Help.HelpOption>().First()) == null)
@@ -74,7 +76,7 @@ public static class PrunetCli
             ? argument.Message.Replace($" (Parameter '{parameter}')", string.Empty, StringComparison.Ordinal)
             : e.Message;
         message = message.ReplaceLineEndings(" ");
-        return e is PrunedModelFormatException or Prunet.Data.DataFormatException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException
+        return e is PrunedModelFormatException or Prunet.Data.DataFormatException or Prunet.Onnx.OnnxFormatException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException
             ? message
             : e.GetType().Name + ": " + message;
     }

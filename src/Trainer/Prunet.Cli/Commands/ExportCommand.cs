@@ -1,0 +1,29 @@
+using System.CommandLine;
+using Prunet.Onnx;
+
+namespace Prunet.Cli.Commands;
+
+/// <summary><c>prunet export</c>: writes a model as ONNX, to run it in ONNX Runtime and other tools.</summary>
+internal static class ExportCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("model") { Description = "The model to export (a Prunet model file, or an ONNX file to import on the fly)." };
+        var output = new Option<string>("--output", "-o") { Description = "Where to write the ONNX file (written atomically).", Required = true, HelpName = "file" };
+        var command = new Command("export", $"Export a model as ONNX (opset {OnnxExporter.Opset}): preprocessing, Gemm layers with their activations, postprocessing; pruned weights are zeros.");
+        command.Arguments.Add(input);
+        command.Options.Add(output);
+        command.SetAction(result =>
+        {
+            TextWriter stdout = result.InvocationConfiguration.Output;
+            string source = result.GetValue(input)!;
+            string path = result.GetValue(output)!;
+            PrunedModel model = ModelFiles.Load(source);
+            byte[] bytes = OnnxExporter.ToBytes(model);
+            AtomicFile.Write(path, stream => stream.Write(bytes, 0, bytes.Length));
+            stdout.WriteLine($"wrote {path}: ONNX opset {OnnxExporter.Opset}, {Reports.Shape(model)}, input \"{OnnxExporter.InputName}\" [N, {model.InputSize}], output \"{OnnxExporter.OutputName}\" [N, {model.OutputSize}], {bytes.Length:N0} bytes");
+            return 0;
+        });
+        return command;
+    }
+}

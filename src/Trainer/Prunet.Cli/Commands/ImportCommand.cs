@@ -1,0 +1,138 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Prunet.Onnx;
+
+namespace Prunet.Cli.Commands;
+
+/// <summary><c>prunet import</c>: reads an ONNX network (PyTorch, Keras) and writes it as a Prunet model.</summary>
+internal static class ImportCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("model") { Description = "The ONNX file to import (a fully connected network, as PyTorch or Keras export it)." };
+        var output = new Option<string>("--output", "-o") { Description = "Where to write the Prunet model (JSON, written atomically).", Required = true, HelpName = "file" };
+        var task = new Option<string?>("--task")
+        {
+            Description = "classification or regression [default: classification when the network has more than one output (PyTorch classifiers usually end in raw logits), else regression].",
+            HelpName = "classification|regression",
+        };
+        task.AcceptOnlyFromAmong("classification", "regression");
+        var labels = new Option<string[]?>("--labels")
+        {
+            Description = "Class names, comma-separated, one per output in output order [default: none: class k is output k, which matches integer labels 0, 1, ... of IDX and CSV data].",
+            HelpName = "a,b,...",
+            CustomParser = result => SplitNames(result),
+        };
+        var scale = new Option<float[]?>("--input-scale")
+        {
+            Description = "Preprocessing the graph does not contain: raw features are multiplied by this (after --input-shift) before the graph's own arithmetic. One value, or one per feature, comma-separated (e.g. 0.00392156 for pixels 0-255 of a network trained on 0-1).",
+            HelpName = "s[,s...]",
+            CustomParser = result => ParseNumbers(result, "--input-scale"),
+        };
+        var shift = new Option<float[]?>("--input-shift")
+        {
+            Description = "Preprocessing the graph does not contain: subtracted from raw features first. One value, or one per feature, comma-separated.",
+            HelpName = "s[,s...]",
+            CustomParser = result => ParseNumbers(result, "--input-shift"),
+        };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object with the notes of the import and the model's statistics." };
+
+        var command = new Command("import", "Import an ONNX network (Gemm or MatMul layers with their activations, as PyTorch and Keras export them) as a Prunet model.");
+        command.Arguments.Add(input);
+        command.Options.Add(output);
+        command.Options.Add(task);
+        command.Options.Add(labels);
+        command.Options.Add(scale);
+        command.Options.Add(shift);
+        command.Options.Add(json);
+        command.SetAction(result =>
+        {
+            TextWriter stdout = result.InvocationConfiguration.Output;
+            string source = result.GetValue(input)!;
+            string path = result.GetValue(output)!;
+            var options = new OnnxImportOptions(
+                result.GetValue(task) switch
+                {
+                    "classification" => ModelTask.Classification,
+                    "regression" => ModelTask.Regression,
+                    _ => null,
+                },
+                NullWhenEmpty(result.GetValue(labels)),
+                NullWhenEmpty(result.GetValue(scale)),
+                NullWhenEmpty(result.GetValue(shift)));
+            OnnxImport imported = OnnxImporter.Read(source, options);
+            PrunedModel model = imported.Model;
+            model.Save(path);
+            if (result.GetValue(json))
+            {
+                Reports.WriteJson(stdout, writer =>
+                {
+                    writer.WriteString("model", path);
+                    writer.WriteString("source", source);
+                    writer.WriteStartArray("notes");
+                    foreach (string note in imported.Notes)
+                    {
+                        writer.WriteStringValue(note);
+                    }
+
+                    writer.WriteEndArray();
+                    Reports.WriteStatistics(writer, model);
+                });
+                return 0;
+            }
+
+            stdout.WriteLine($"{source}: {(model.Task == ModelTask.Classification ? "classifier" : "regression model")}, {Reports.Shape(model)}");
+            Reports.WriteLayerTable(stdout, model);
+            foreach (string note in imported.Notes)
+            {
+                stdout.WriteLine(note);
+            }
+
+            stdout.WriteLine($"wrote {path}: {model.Statistics.Parameters:N0} parameters");
+            return 0;
+        });
+        return command;
+    }
+
+    // An option that was not given reads as an empty array.
+    private static T[]? NullWhenEmpty<T>(T[]? values) => values is { Length: > 0 } ? values : null;
+
+    private static string[]? SplitNames(ArgumentResult result)
+    {
+        if (result.Tokens.Count == 0)
+        {
+            return null;
+        }
+
+        string[] names = result.Tokens[0].Value.Split(',', StringSplitOptions.TrimEntries);
+        if (names.Any(n => n.Length == 0))
+        {
+            result.AddError("--labels: a class name is empty; expected names separated by commas, such as cat,dog");
+        }
+
+        return names;
+    }
+
+    private static float[]? ParseNumbers(ArgumentResult result, string option)
+    {
+        if (result.Tokens.Count == 0)
+        {
+            return null;
+        }
+
+        var values = new List<float>();
+        foreach (string part in result.Tokens[0].Value.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!float.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) || !float.IsFinite(value))
+            {
+                result.AddError($"{option}: '{part}' is not a number; expected one number, or one per feature separated by commas");
+                return null;
+            }
+
+            values.Add(value);
+        }
+
+        return values.ToArray();
+    }
+}
