@@ -1,10 +1,15 @@
 using Prunet.Onnx;
+using Xunit.Abstractions;
 
 namespace Prunet.Tests;
 
 /// <summary>Every importable fixture, from real PyTorch exports to graphs made by hand, gives PyTorch's (or numpy's) numbers.</summary>
 public class FixtureImportTests
 {
+    private readonly ITestOutputHelper _log;
+
+    public FixtureImportTests(ITestOutputHelper log) => _log = log;
+
     [Theory]
     [MemberData(nameof(Fixtures.ImportableData), MemberType = typeof(Fixtures))]
     public void Import_agrees_with_the_recorded_outputs(string name)
@@ -13,12 +18,16 @@ public class FixtureImportTests
         float[][] inputs = Fixtures.Rows(name, "inputs");
         float[][] expected = Fixtures.Rows(name, "outputs");
         Assert.Equal(expected.Length, inputs.Length);
+        double worst = 0;
         for (int r = 0; r < inputs.Length; r++)
         {
             var actual = new float[model.OutputSize];
             model.Predict(inputs[r], actual);
             Assert.True(OutputAgreement.Agrees(actual, expected[r], out string why), name + ", sample " + r + ": " + why);
+            worst = Math.Max(worst, OnnxRuntimeAgreementTests.RelativeError(actual, expected[r]));
         }
+
+        _log.WriteLine(FormattableString.Invariant($"{name}: {inputs.Length} samples, worst relative difference from PyTorch's (numpy's) outputs: {worst:G3}"));
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using Prunet.Onnx;
+using Xunit.Abstractions;
 
 namespace Prunet.Tests;
 
@@ -8,6 +9,10 @@ namespace Prunet.Tests;
 /// </summary>
 public class OnnxFuzzTests
 {
+    private readonly ITestOutputHelper _log;
+
+    public OnnxFuzzTests(ITestOutputHelper log) => _log = log;
+
     private static readonly string[] Seeds =
     {
         "gemm_alpha_beta.onnx", "gemm_data_as_b.onnx", "gemm_trans_both.onnx", "matmul_add_typed.onnx", "constants_passthrough.onnx",
@@ -49,6 +54,7 @@ public class OnnxFuzzTests
             }
         }
 
+        _log.WriteLine(inputs + " inputs: " + models + " models, " + errors + " format errors");
         Assert.True(inputs >= 3000, inputs + " inputs");
         Assert.True(models > 0 && errors > 0, models + " models, " + errors + " errors");
 

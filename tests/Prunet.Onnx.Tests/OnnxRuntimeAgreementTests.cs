@@ -1,6 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Prunet.Onnx;
+using Xunit.Abstractions;
 
 namespace Prunet.Tests;
 
@@ -11,6 +12,10 @@ namespace Prunet.Tests;
 /// </summary>
 public class OnnxRuntimeAgreementTests
 {
+    private readonly ITestOutputHelper _log;
+
+    public OnnxRuntimeAgreementTests(ITestOutputHelper log) => _log = log;
+
     [Fact]
     public void Exported_models_run_in_onnx_runtime_and_agree_with_the_interpreter()
     {
@@ -37,6 +42,7 @@ public class OnnxRuntimeAgreementTests
 
         Assert.Equal(1600, rows);
         Assert.True(worst <= OutputAgreement.ValueTolerance, "worst relative difference " + worst);
+        _log.WriteLine(FormattableString.Invariant($"{rows} rows of 100 random exported models: worst |ORT - interpreter| / max(1, max|interpreter|) = {worst:G3}"));
     }
 
     [Theory]
@@ -52,6 +58,7 @@ public class OnnxRuntimeAgreementTests
         // A graph exported for a fixed batch takes one sample at a time.
         bool fixedBatch = session.InputMetadata[input].Dimensions[0] > 0;
         int batch = fixedBatch ? 1 : rows.Length;
+        double worst = 0;
         for (int start = 0; start < rows.Length; start += batch)
         {
             long[] batchShape = (long[])shape.Clone();
@@ -62,8 +69,11 @@ public class OnnxRuntimeAgreementTests
             {
                 model.Predict(rows[start + r], reference);
                 Assert.True(OutputAgreement.Agrees(outputs.AsSpan(r * model.OutputSize, model.OutputSize), reference, out string why), name + ", sample " + (start + r) + ": " + why);
+                worst = Math.Max(worst, RelativeError(outputs.AsSpan(r * model.OutputSize, model.OutputSize), reference));
             }
         }
+
+        _log.WriteLine(FormattableString.Invariant($"{name}: worst relative difference, ORT on the original file vs the interpreter on its import: {worst:G3}"));
     }
 
     private static float[] Run(InferenceSession session, string input, float[] values, long[] shape)
@@ -73,7 +83,7 @@ public class OnnxRuntimeAgreementTests
         return results.Single().AsEnumerable<float>().ToArray();
     }
 
-    private static double RelativeError(ReadOnlySpan<float> actual, ReadOnlySpan<float> reference)
+    internal static double RelativeError(ReadOnlySpan<float> actual, ReadOnlySpan<float> reference)
     {
         double scale = 1;
         foreach (float b in reference)

@@ -53,13 +53,20 @@ public static class OnnxExporter
         graph.Input.Add(TensorValue(InputName, model.InputSize));
         graph.Output.Add(TensorValue(OutputName, model.OutputSize));
 
-        var names = new ValueNames(model);
         string current = InputName;
         if (model.Preprocessing is { } preprocessing)
         {
-            // (x - shift) * scale, in the interpreter's order, so the float results are the same.
-            current = Elementwise(graph, names, "Sub", current, "preprocessing.shift", preprocessing.Shift, "preprocessing/shift", "preprocessing.shifted");
-            current = Elementwise(graph, names, "Mul", current, "preprocessing.scale", preprocessing.Scale, "preprocessing/scale", "preprocessing.output");
+            // (x - shift) * scale, in the interpreter's order, so the float results are the same;
+            // a shift of 0 or a scale of 1 for every feature changes nothing and is left out.
+            if (preprocessing.Shift.ToArray().Any(v => v != 0))
+            {
+                current = Elementwise(graph, "Sub", current, "preprocessing.shift", preprocessing.Shift, "preprocessing/shift", "preprocessing.shifted");
+            }
+
+            if (preprocessing.Scale.ToArray().Any(v => v != 1))
+            {
+                current = Elementwise(graph, "Mul", current, "preprocessing.scale", preprocessing.Scale, "preprocessing/scale", "preprocessing.output");
+            }
         }
 
         for (int k = 0; k < model.Layers.Count; k++)
@@ -69,13 +76,13 @@ public static class OnnxExporter
             string bias = "layer" + k + ".bias";
             graph.Initializer.Add(FloatTensor(weights, new long[] { layer.OutputSize, layer.InputSize }, layer.Weights));
             graph.Initializer.Add(FloatTensor(bias, new long[] { layer.OutputSize }, layer.Bias));
-            var gemm = Node("Gemm", "layer" + k + "/gemm", new[] { current, weights, bias }, names.Next("layer" + k + ".linear"));
+            var gemm = Node("Gemm", "layer" + k + "/gemm", new[] { current, weights, bias }, "layer" + k + ".linear");
             gemm.Attribute.Add(new AttributeProto { Name = "transB", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
             graph.Node.Add(gemm);
             current = gemm.Output[0];
             if (layer.Activation != Activation.Linear)
             {
-                NodeProto activation = Node(OperatorOf(layer.Activation), "layer" + k + "/" + ActivationNames.ToName(layer.Activation), new[] { current }, names.Next("layer" + k + ".output"));
+                NodeProto activation = Node(OperatorOf(layer.Activation), "layer" + k + "/" + ActivationNames.ToName(layer.Activation), new[] { current }, "layer" + k + ".output");
                 if (layer.Activation == Activation.LeakyRelu)
                 {
                     activation.Attribute.Add(new AttributeProto { Name = "alpha", Type = AttributeProto.Types.AttributeType.Float, F = layer.Alpha });
@@ -93,14 +100,19 @@ public static class OnnxExporter
         if (model.Postprocessing is { } postprocessing)
         {
             // y * scale + shift, in the interpreter's order.
-            current = Elementwise(graph, names, "Mul", current, "postprocessing.scale", postprocessing.Scale, "postprocessing/scale", "postprocessing.scaled");
-            current = Elementwise(graph, names, "Add", current, "postprocessing.shift", postprocessing.Shift, "postprocessing/shift", "postprocessing.output");
+            if (postprocessing.Scale.ToArray().Any(v => v != 1))
+            {
+                current = Elementwise(graph, "Mul", current, "postprocessing.scale", postprocessing.Scale, "postprocessing/scale", "postprocessing.scaled");
+            }
+
+            if (postprocessing.Shift.ToArray().Any(v => v != 0))
+            {
+                current = Elementwise(graph, "Add", current, "postprocessing.shift", postprocessing.Shift, "postprocessing/shift", "postprocessing.output");
+            }
         }
 
-        if (current == InputName)
-        {
-            throw new InvalidOperationException("a model has at least one layer");
-        }
+        // The last node writes the graph's output (nothing reads it inside the graph).
+        graph.Node[^1].Output[0] = OutputName;
 
         var result = new ModelProto
         {
@@ -141,15 +153,15 @@ public static class OnnxExporter
             using JsonDocument document = JsonDocument.Parse(model.ToJson());
             if (document.RootElement.TryGetProperty("provenance", out JsonElement provenance))
             {
-                Add(OnnxMetadata.Provenance, provenance.GetRawText());
+                Add(OnnxMetadata.Provenance, JsonSerializer.Serialize(provenance));
             }
         }
     }
 
-    private static string Elementwise(GraphProto graph, ValueNames names, string op, string input, string constant, ReadOnlySpan<float> values, string nodeName, string output)
+    private static string Elementwise(GraphProto graph, string op, string input, string constant, ReadOnlySpan<float> values, string nodeName, string output)
     {
         graph.Initializer.Add(FloatTensor(constant, new long[] { values.Length }, values));
-        NodeProto node = Node(op, nodeName, new[] { input, constant }, names.Next(output));
+        NodeProto node = Node(op, nodeName, new[] { input, constant }, output);
         graph.Node.Add(node);
         return node.Output[0];
     }
@@ -196,21 +208,5 @@ public static class OnnxExporter
             Name = name,
             Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
         };
-    }
-
-    /// <summary>Names the intermediate values; the last node's output is the graph's output.</summary>
-    private sealed class ValueNames
-    {
-        private readonly int _nodes;
-        private int _made;
-
-        public ValueNames(PrunedModel model)
-        {
-            _nodes = (model.Preprocessing != null ? 2 : 0)
-                + model.Layers.Sum(l => l.Activation == Activation.Linear ? 1 : 2)
-                + (model.Postprocessing != null ? 2 : 0);
-        }
-
-        public string Next(string name) => ++_made == _nodes ? OutputName : name;
     }
 }

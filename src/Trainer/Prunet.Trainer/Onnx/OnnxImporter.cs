@@ -188,6 +188,12 @@ public static class OnnxImporter
                 throw Metadata(OnnxMetadata.InputNames, "has " + inputNames.Count + " names for " + layers[0].InputSize + " input features");
             }
 
+            var passed = _tracer.PassThroughNodes.Select(n => _model.Graph.Node[n].OpType).Where(op => op is "Dropout" or "Identity").ToList();
+            if (passed.Count > 0)
+            {
+                _notes.Add("passed through (nothing to compute at inference): " + string.Join(", ", passed.GroupBy(op => op).Select(g => g.Count() + " " + g.Key)));
+            }
+
             long zeros = layers.Sum(l => (long)(l.WeightCount - l.NonzeroCount));
             if (zeros > 0)
             {
@@ -279,8 +285,8 @@ public static class OnnxImporter
                 scaleOut[i] = (float)a[i];
                 if (a[i] != 0)
                 {
-                    // a x + b = (x - shift) * scale with shift = -b / a.
-                    shiftOut[i] = (float)(-b[i] / a[i]);
+                    // a x + b = (x - shift) * scale with shift = -b / a (+ 0.0 turns -0 into 0).
+                    shiftOut[i] = (float)((-b[i] / a[i]) + 0.0);
                 }
                 else if (constants != null)
                 {
