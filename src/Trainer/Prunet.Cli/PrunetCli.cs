@@ -26,6 +26,7 @@ public static class PrunetCli
         };
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(PruneCommand.Create());
+        root.Subcommands.Add(SweepCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
@@ -36,7 +37,7 @@ public static class PrunetCli
         {
             // One line, not the whole help text: the error, and where to look.
             string command = string.Join(" ", CommandPath(parsed.CommandResult.Command, root));
-            error.WriteLine($"prunet: error: {parsed.Errors[0].Message} (see: {command} --help)");
+            error.WriteLine($"prunet: error: {parsed.Errors[0].Message.ReplaceLineEndings(" ").Replace("\t", string.Empty)} (see: {command} --help)");
             return 1;
         }
 

@@ -13,39 +13,19 @@ internal static class PruneCommand
     {
         var model = new Option<string>("--model") { Description = "The model file to prune.", Required = true, HelpName = "file" };
         var data = new DataOptionSet();
-        var method = new Option<string>("--method") { Description = "Pruning method. magnitude: remove the weights of smallest |w|.", DefaultValueFactory = _ => "magnitude", HelpName = "magnitude" };
-        method.AcceptOnlyFromAmong("magnitude");
-        var sparsity = new Option<double?>("--sparsity") { Description = "Target fraction of weights that are zero afterwards (0 to 1), within each layer or over the network (--scope).", HelpName = "fraction" };
-        var threshold = new Option<float?>("--threshold") { Description = "Threshold on the method's score: for magnitude, every weight with |w| below it becomes zero.", HelpName = "t" };
-        var scope = new Option<string>("--scope") { Description = "With --sparsity: layer (each layer reaches the target) or global (all weights ranked together).", DefaultValueFactory = _ => "global", HelpName = "layer|global" };
-        scope.AcceptOnlyFromAmong("layer", "global");
-        var training = new TrainingOptionSet("--finetune-epochs", 3, "Epochs of fine-tuning after pruning; pruned weights stay exactly zero throughout (0: no fine-tuning).");
+        var pruningOptions = new PruningOptionSet(PruningOptionUse.Prune);
+        var training = new TrainingOptionSet("--finetune-epochs", 3, "Epochs of fine-tuning after (or, with a gradual or iterative schedule, while) pruning; pruned weights stay exactly zero throughout (0: no fine-tuning).");
         var output = new Option<string>("--output", "-o") { Description = "Where to write the pruned model (JSON, written atomically).", Required = true, HelpName = "file" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object with metrics before and after and the pruning rates on standard output." };
 
-        var command = new Command("prune", "Prune a model's weights, fine-tune it with the pruned weights held at zero, and report what pruning cost on the test split.");
+        var command = new Command("prune", "Prune a model's weights or neurons, fine-tune it with the pruned weights held at zero, and report what pruning cost on the test split.");
         command.Options.Add(model);
         data.AddTo(command);
-        command.Options.Add(method);
-        command.Options.Add(sparsity);
-        command.Options.Add(threshold);
-        command.Options.Add(scope);
+        pruningOptions.AddTo(command);
         training.AddTo(command);
         command.Options.Add(output);
         command.Options.Add(json);
-        command.Validators.Add(result =>
-        {
-            bool hasSparsity = result.GetResult(sparsity) != null;
-            bool hasThreshold = result.GetResult(threshold) != null;
-            if (hasSparsity == hasThreshold)
-            {
-                result.AddError("prune needs exactly one of --sparsity and --threshold");
-            }
-            else if (hasThreshold && result.GetResult(scope) is { Implicit: false })
-            {
-                result.AddError("--scope applies to --sparsity only: a threshold is the same for every layer");
-            }
-        });
+        command.Validators.Add(result => pruningOptions.Validate(result));
         command.SetAction(result =>
         {
             TextWriter stdout = result.InvocationConfiguration.Output;
@@ -53,10 +33,7 @@ internal static class PruneCommand
             TextWriter log = asJson ? result.InvocationConfiguration.Error : stdout;
             string modelPath = result.GetValue(model)!;
             PrunedModel dense = ModelFiles.Load(modelPath);
-            var pruning = new MagnitudePruningOptions(
-                result.GetValue(sparsity),
-                result.GetValue(threshold),
-                result.GetValue(scope) == "layer" ? PruningScope.Layer : PruningScope.Global);
+            PruningPlan plan = pruningOptions.Read(result);
             TrainingOptions fineTuning = training.Read(result, Array.Empty<int>(), Activation.Relu);
             DataOptions dataOptions = data.Read(result, dense.Task, dense);
             string path = result.GetValue(output)!;
@@ -64,21 +41,21 @@ internal static class PruneCommand
             DataSplit split = DataSource.Load(dataOptions);
             log.WriteLine(CommandText.DescribeData(split, dataOptions));
             Metrics before = Evaluator.Evaluate(dense, split.Test);
-            PruningResult pruned = MagnitudePruner.Prune(dense, pruning);
-            Metrics afterPruning = Evaluator.Evaluate(pruned.Model, split.Test);
-            PrunedModel tuned = pruned.Model;
             if (fineTuning.Epochs > 0)
             {
-                log.WriteLine($"fine-tuning {fineTuning.Epochs} epochs with the pruned weights held at zero");
-                tuned = ModelTrainer.FineTune(pruned.Model, split.Train, fineTuning, new EpochPrinter(log));
+                log.WriteLine(plan.Schedule == "oneshot"
+                    ? $"fine-tuning {fineTuning.Epochs} epochs with the pruned weights held at zero"
+                    : $"fine-tuning {fineTuning.Epochs} epochs, pruning on a {plan.Schedule} schedule");
             }
 
-            Metrics after = Evaluator.Evaluate(tuned, split.Test);
-            tuned = tuned.WithProvenance(Provenance(dense, pruned, pruning, fineTuning, before, afterPruning, after, split, dataOptions));
+            PruningOutcome outcome = plan.Run(dense, split.Train, fineTuning, new EpochPrinter(log));
+            Metrics? afterPruning = outcome.AtOnce == null ? null : Evaluator.Evaluate(outcome.AtOnce, split.Test);
+            Metrics after = Evaluator.Evaluate(outcome.Tuned, split.Test);
+            PrunedModel tuned = outcome.Tuned.WithProvenance(Provenance(dense, plan, outcome, fineTuning, before, afterPruning, after, split, dataOptions));
             tuned.Save(path);
 
-            WriteReport(log, pruned, before, afterPruning, after, fineTuning.Epochs);
-            log.WriteLine($"wrote {path}: {tuned.Statistics.NonzeroWeights:N0} of {tuned.Statistics.Weights:N0} weights remain");
+            WriteReport(log, dense, outcome, before, afterPruning, after, fineTuning.Epochs);
+            log.WriteLine($"wrote {path}: {Reports.Shape(tuned)}, {tuned.Statistics.NonzeroWeights:N0} of {tuned.Statistics.Weights:N0} weights nonzero");
             if (asJson)
             {
                 Reports.WriteJson(stdout, writer =>
@@ -87,20 +64,38 @@ internal static class PruneCommand
                     writer.WriteStartObject("before");
                     Reports.WriteMetrics(writer, before);
                     writer.WriteEndObject();
-                    writer.WriteStartObject("pruned");
-                    Reports.WriteMetrics(writer, afterPruning);
-                    writer.WriteEndObject();
+                    if (afterPruning != null)
+                    {
+                        writer.WriteStartObject("pruned");
+                        Reports.WriteMetrics(writer, afterPruning);
+                        writer.WriteEndObject();
+                    }
+
                     writer.WriteStartObject("after");
                     Reports.WriteMetrics(writer, after);
                     writer.WriteEndObject();
-                    writer.WriteNumber("pruningRate", pruned.Rate);
+                    writer.WriteNumber("pruningRate", outcome.Removed.Rate);
                     writer.WriteStartArray("layerPruningRates");
-                    foreach (LayerPruning layer in pruned.Layers)
+                    foreach (LayerPruning layer in outcome.Removed.Layers)
                     {
                         writer.WriteNumberValue(layer.Rate);
                     }
 
                     writer.WriteEndArray();
+                    if (outcome.Removed.Neurons is { } neurons)
+                    {
+                        writer.WriteStartArray("neurons");
+                        foreach (LayerNeurons layer in neurons)
+                        {
+                            writer.WriteStartObject();
+                            writer.WriteNumber("before", layer.Before);
+                            writer.WriteNumber("after", layer.After);
+                            writer.WriteEndObject();
+                        }
+
+                        writer.WriteEndArray();
+                    }
+
                     Reports.WriteStatistics(writer, tuned);
                 });
             }
@@ -110,33 +105,69 @@ internal static class PruneCommand
         return command;
     }
 
-    private static void WriteReport(TextWriter log, PruningResult pruned, Metrics before, Metrics afterPruning, Metrics after, int epochs)
+    private static void WriteReport(TextWriter log, PrunedModel dense, PruningOutcome outcome, Metrics before, Metrics? afterPruning, Metrics after, int epochs)
     {
         CultureInfo invariant = CultureInfo.InvariantCulture;
-        var rows = new List<string[]> { new[] { "layer", "shape", "weights", "zero before", "zero after", "pruning rate" } };
-        foreach (LayerPruning layer in pruned.Layers)
+        PruningResult pruned = outcome.Removed;
+        IReadOnlyList<LayerNeurons>? neurons = pruned.Neurons;
+        var header = new List<string> { "layer", "shape" };
+        if (neurons != null)
         {
-            DenseLayer shape = pruned.Model.Layers[layer.Layer];
-            rows.Add(new[] { layer.Layer.ToString(invariant), shape.InputSize + "→" + shape.OutputSize, layer.Weights.ToString("N0", invariant), layer.ZerosBefore.ToString("N0", invariant), layer.ZerosAfter.ToString("N0", invariant), Reports.Percent(layer.Rate) });
+            header.AddRange(new[] { "neurons", "new shape" });
         }
 
-        rows.Add(new[] { "all", Reports.Shape(pruned.Model), pruned.Weights.ToString("N0", invariant), pruned.Layers.Sum(l => (long)l.ZerosBefore).ToString("N0", invariant), pruned.ZerosAfter.ToString("N0", invariant), Reports.Percent(pruned.Rate) });
+        header.AddRange(new[] { "weights", "zero before", "zero after", "pruning rate" });
+        var rows = new List<string[]> { header.ToArray() };
+        foreach (LayerPruning layer in pruned.Layers)
+        {
+            DenseLayer shape = dense.Layers[layer.Layer];
+            var row = new List<string> { layer.Layer.ToString(invariant), shape.InputSize + "→" + shape.OutputSize };
+            if (neurons != null)
+            {
+                DenseLayer now = pruned.Model.Layers[layer.Layer];
+                row.Add(neurons[layer.Layer].Before + "→" + neurons[layer.Layer].After);
+                row.Add(now.InputSize + "→" + now.OutputSize);
+            }
+
+            row.AddRange(new[] { layer.Weights.ToString("N0", invariant), layer.ZerosBefore.ToString("N0", invariant), layer.ZerosAfter.ToString("N0", invariant), Reports.Percent(layer.Rate) });
+            rows.Add(row.ToArray());
+        }
+
+        var total = new List<string> { "all", Reports.Shape(dense) };
+        if (neurons != null)
+        {
+            total.Add(neurons.Take(neurons.Count - 1).Sum(n => n.Before) + "→" + neurons.Take(neurons.Count - 1).Sum(n => n.After));
+            total.Add(Reports.Shape(pruned.Model));
+        }
+
+        total.AddRange(new[] { pruned.Weights.ToString("N0", invariant), pruned.Layers.Sum(l => (long)l.ZerosBefore).ToString("N0", invariant), pruned.ZerosAfter.ToString("N0", invariant), Reports.Percent(pruned.Rate) });
+        rows.Add(total.ToArray());
         Reports.WriteTable(log, rows);
+        if (neurons != null)
+        {
+            log.WriteLine("neurons: hidden neurons before→after; zero after and the pruning rate count removed rows and columns as zeros of the original shape");
+        }
+
         log.WriteLine($"before pruning:  {Reports.Describe(before)}");
-        log.WriteLine($"after pruning:   {Reports.Describe(afterPruning)} ({Reports.Change(before, afterPruning)})");
+        if (afterPruning != null)
+        {
+            log.WriteLine($"after pruning:   {Reports.Describe(afterPruning)} ({Reports.Change(before, afterPruning)})");
+        }
+
         if (epochs > 0)
         {
-            log.WriteLine($"after {epochs} fine-tuning epochs: {Reports.Describe(after)} ({Reports.Change(before, after)})");
+            string how = outcome.Gradual == null ? "fine-tuning" : outcome.Gradual.Schedule is IterativeSchedule ? "iterative pruning and retraining" : "gradual pruning and fine-tuning";
+            log.WriteLine($"after {epochs} epochs of {how}: {Reports.Describe(after)} ({Reports.Change(before, after)})");
         }
     }
 
     private static Dictionary<string, object?> Provenance(
         PrunedModel dense,
-        PruningResult pruned,
-        MagnitudePruningOptions pruning,
+        PruningPlan plan,
+        PruningOutcome outcome,
         TrainingOptions fineTuning,
         Metrics before,
-        Metrics afterPruning,
+        Metrics? afterPruning,
         Metrics after,
         DataSplit split,
         DataOptions dataOptions)
@@ -151,26 +182,22 @@ internal static class PruneCommand
         var steps = dense.Provenance.TryGetValue("pruning", out object? earlier) && earlier is IReadOnlyList<object?> list
             ? new List<object?>(list)
             : new List<object?>();
-        steps.Add(new Dictionary<string, object?>
+        var step = new Dictionary<string, object?>
         {
-            ["method"] = "magnitude",
-            ["settings"] = new Dictionary<string, object?>
-            {
-                ["sparsity"] = pruning.Sparsity,
-                ["threshold"] = pruning.Threshold,
-                ["scope"] = pruning.Sparsity.HasValue ? pruning.Scope.ToString().ToLowerInvariant() : null,
-                ["finetuneEpochs"] = fineTuning.Epochs,
-                ["optimizer"] = fineTuning.Optimizer.ToString().ToLowerInvariant(),
-                ["learningRate"] = fineTuning.LearningRate,
-                ["batch"] = fineTuning.BatchSize,
-                ["seed"] = fineTuning.Seed,
-            },
+            ["method"] = plan.Method,
+            ["settings"] = plan.Settings(fineTuning, outcome.Gradual),
             ["before"] = Reports.ToProvenance(before),
-            ["pruned"] = Reports.ToProvenance(afterPruning),
+            ["pruned"] = afterPruning == null ? null : Reports.ToProvenance(afterPruning),
             ["after"] = Reports.ToProvenance(after),
-            ["pruningRate"] = pruned.Rate,
-            ["layerPruningRates"] = pruned.Layers.Select(l => (object?)l.Rate).ToList(),
-        });
+            ["pruningRate"] = outcome.Removed.Rate,
+            ["layerPruningRates"] = outcome.Removed.Layers.Select(l => (object?)l.Rate).ToList(),
+        };
+        if (outcome.Removed.Neurons is { } neurons)
+        {
+            step["neurons"] = neurons.Select(n => (object?)new Dictionary<string, object?> { ["before"] = n.Before, ["after"] = n.After }).ToList();
+        }
+
+        steps.Add(step);
         provenance["pruning"] = steps;
         return provenance;
     }

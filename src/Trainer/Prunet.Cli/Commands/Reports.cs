@@ -158,6 +158,7 @@ internal sealed class EpochPrinter(TextWriter output) : IProgress<EpochReport>
         string validation = double.IsNaN(value.ValidationLoss)
             ? string.Empty // no validation rows (--validation-fraction 0)
             : string.Format(invariant, "  validation loss {0:F4}  validation {1} {2:F4}", value.ValidationLoss, value.MetricName, value.ValidationMetric);
-        output.WriteLine(string.Format(invariant, "epoch {0}/{1}  loss {2:F4}{3}  {4:F2} s", epoch, value.Epochs, value.TrainLoss, validation, value.Seconds));
+        string sparsity = value.Sparsity is double s ? "  sparsity " + Reports.Percent(s) : string.Empty;
+        output.WriteLine(string.Format(invariant, "epoch {0}/{1}  loss {2:F4}{3}{4}  {5:F2} s", epoch, value.Epochs, value.TrainLoss, validation, sparsity, value.Seconds));
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Prunet.Data;
+using Prunet.Pruning;
 using Prunet.Training;
 
 namespace Prunet.Cli.Commands;
@@ -32,6 +33,12 @@ internal static class TrainCommand
             HelpName = "classification|regression",
         };
         task.AcceptOnlyFromAmong("classification", "regression");
+        var pruneTo = new Option<double?>("--prune-to")
+        {
+            Description = "Prune while training: magnitude pruning along Zhu and Gupta's cubic schedule up to this fraction of zero weights (0 to 1), held at zero from then on. --scope, --granularity, --block, --begin-step, --end-step and --frequency shape it as in prune.",
+            HelpName = "sparsity",
+        };
+        var pruning = new PruningOptionSet(PruningOptionUse.Train);
         var output = new Option<string>("--output", "-o") { Description = "Where to write the model (JSON, written atomically).", Required = true, HelpName = "file" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the test metrics and statistics on standard output (progress goes to standard error)." };
 
@@ -41,8 +48,20 @@ internal static class TrainCommand
         command.Options.Add(activation);
         command.Options.Add(task);
         training.AddTo(command);
+        command.Options.Add(pruneTo);
+        pruning.AddTo(command);
         command.Options.Add(output);
         command.Options.Add(json);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(pruneTo) is double target && !(target >= 0 && target <= 1))
+            {
+                result.AddError($"--prune-to must be a sparsity between 0 and 1, got {target}");
+                return;
+            }
+
+            pruning.Validate(result, enabled: result.GetValue(pruneTo) != null);
+        });
         command.SetAction(result =>
         {
             TextWriter stdout = result.InvocationConfiguration.Output;
@@ -60,6 +79,11 @@ internal static class TrainCommand
             string path = result.GetValue(output)!;
 
             DataSplit split = DataSource.Load(dataOptions);
+            if (result.GetValue(pruneTo) is double sparsity)
+            {
+                options = options with { Pruning = pruning.Read(result, sparsity).Gradual(split.Train, options, sparsity) };
+            }
+
             log.WriteLine(CommandText.DescribeData(split, dataOptions));
             log.WriteLine(string.Format(
                 CultureInfo.InvariantCulture,
@@ -73,6 +97,10 @@ internal static class TrainCommand
                 options.BatchSize,
                 options.Epochs,
                 options.Seed));
+            if (options.Pruning is GradualPruning gradual)
+            {
+                log.WriteLine(string.Format(CultureInfo.InvariantCulture, "pruning to {0} sparsity ({1}, {2}), steps {3} to {4}, every {5}", Reports.Percent(gradual.Schedule.FinalSparsity), gradual.Method.Scope.ToString().ToLowerInvariant(), gradual.Method.Granularity.ToString().ToLowerInvariant(), gradual.Schedule.BeginStep, gradual.Schedule.EndStep, ((PolynomialSchedule)gradual.Schedule).Frequency));
+            }
 
             PrunedModel model = ModelTrainer.Train(split.Train, options, new EpochPrinter(log));
             Metrics metrics = Evaluator.Evaluate(model, split.Test);
@@ -81,6 +109,22 @@ internal static class TrainCommand
                 ["data"] = CommandText.DataRecord(split, dataOptions),
                 ["metrics"] = Reports.ToProvenance(metrics),
             };
+            if (options.Pruning is GradualPruning pruned)
+            {
+                // Pruned while training: recorded as a pruning run, like prune's, so inspect and later runs see it.
+                provenance["pruning"] = new List<object?>
+                {
+                    new Dictionary<string, object?>
+                    {
+                        ["method"] = "magnitude",
+                        ["settings"] = pruned.Describe(),
+                        ["duringTraining"] = true,
+                        ["after"] = Reports.ToProvenance(metrics),
+                        ["pruningRate"] = model.Statistics.Sparsity,
+                        ["layerPruningRates"] = model.Layers.Select(l => (object?)l.Sparsity).ToList(),
+                    },
+                };
+            }
             model = model.WithProvenance(provenance);
             model.Save(path);
 

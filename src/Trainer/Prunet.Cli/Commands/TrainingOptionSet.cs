@@ -19,6 +19,8 @@ internal sealed class TrainingOptionSet
 
     public Option<string> Optimizer { get; } = CreateOptimizer();
 
+    public Option<string> LearningRateSchedule { get; } = CreateLearningRateSchedule();
+
     public Option<float> Momentum { get; } = new("--momentum") { Description = "Momentum of --optimizer sgd.", DefaultValueFactory = _ => 0.9f, HelpName = "m" };
 
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed of initialisation, shuffling and the validation split. The same seed gives the same model bytes on the same machine.", DefaultValueFactory = _ => 0, HelpName = "n" };
@@ -42,6 +44,7 @@ internal sealed class TrainingOptionSet
         command.Options.Add(Epochs);
         command.Options.Add(Batch);
         command.Options.Add(LearningRate);
+        command.Options.Add(LearningRateSchedule);
         command.Options.Add(Optimizer);
         command.Options.Add(Momentum);
         command.Options.Add(Seed);
@@ -76,7 +79,22 @@ internal sealed class TrainingOptionSet
         }
 
         OptimizerKind optimizer = result.GetValue(Optimizer) == "sgd" ? OptimizerKind.Sgd : OptimizerKind.Adam;
-        return new TrainingOptions(hidden, activation, epochs, batch, learningRate, optimizer, result.GetValue(Momentum), result.GetValue(Seed), validation, result.GetValue(Patience));
+        return new TrainingOptions(hidden, activation, epochs, batch, learningRate, optimizer, result.GetValue(Momentum), result.GetValue(Seed), validation, result.GetValue(Patience))
+        {
+            LearningRateSchedule = result.GetValue(LearningRateSchedule) == "cosine" ? Prunet.Training.LearningRateSchedule.Cosine : Prunet.Training.LearningRateSchedule.Constant,
+        };
+    }
+
+    private static Option<string> CreateLearningRateSchedule()
+    {
+        var option = new Option<string>("--lr-schedule")
+        {
+            Description = "How the learning rate moves over the run: constant, or cosine (decays from --lr to 0 over all planned epochs, so the run ends on small steps).",
+            DefaultValueFactory = _ => "constant",
+            HelpName = "constant|cosine",
+        };
+        option.AcceptOnlyFromAmong("constant", "cosine");
+        return option;
     }
 
     private static Option<string> CreateOptimizer()

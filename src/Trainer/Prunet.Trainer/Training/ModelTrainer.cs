@@ -51,6 +51,18 @@ public static class ModelTrainer
         return (perEpoch, (long)perEpoch * options.Epochs);
     }
 
+    /// <summary>
+    /// The rows of <paramref name="train"/> that a run with <paramref name="options"/> holds out for
+    /// validation (they depend on the seed and the fraction only), so that a model can be measured
+    /// on them afterwards, as every choice should be, instead of on the test rows.
+    /// </summary>
+    public static Dataset ValidationSet(Dataset train, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(options);
+        return train.Subset(ValidationSplit(train, options).Validation);
+    }
+
     internal static PrunedModel Train(Dataset train, TrainingOptions options, IProgress<EpochReport>? progress, MatrixMultiply matmul)
     {
         ArgumentNullException.ThrowIfNull(train);

@@ -1,0 +1,199 @@
+using System.Text.Json;
+using Prunet.Pruning;
+
+namespace Prunet.Tests;
+
+/// <summary>Neuron, block and gradual pruning, pruning during training, and the sweep, from the command line.</summary>
+public class PruningCliTests : IClassFixture<PruningCliTests.DigitsModel>
+{
+    private readonly DigitsModel _digits;
+
+    public PruningCliTests(DigitsModel digits) => _digits = digits;
+
+    [Fact]
+    public void HelpDocumentsThePruningOptions()
+    {
+        Assert.Contains("sweep", Prunet.Run("--help").Output);
+        string prune = Prunet.Run("prune", "--help").Output;
+        foreach (string option in new[] { "--method", "--criterion", "--sparsity", "--fraction", "--threshold", "--scope", "--granularity", "--block", "--schedule", "--begin-step", "--end-step", "--frequency", "--lr-schedule", "apoz", "mean-activation" })
+        {
+            Assert.Contains(option, prune);
+        }
+
+        Assert.Contains("--prune-to", Prunet.Run("train", "--help").Output);
+        string sweep = Prunet.Run("sweep", "--help").Output;
+        foreach (string option in new[] { "--model", "--data", "--sparsities", "--method", "--granularity", "--schedule", "--finetune-epochs", "--output" })
+        {
+            Assert.Contains(option, sweep);
+        }
+    }
+
+    [Theory]
+    [InlineData("apoz")]
+    [InlineData("mean-activation")]
+    [InlineData("l1")]
+    [InlineData("l2")]
+    public void NeuronPruningWritesASmallerModel(string criterion)
+    {
+        using var temp = new TempDirectory();
+        string output = temp.File("neurons.json");
+        CliResult result = Prunet.Run("prune", "--model", _digits.Path, "--data", "digits", "--method", "neuron", "--criterion", criterion, "--fraction", "0.75", "--finetune-epochs", "2", "-o", output, "--json");
+        Assert.True(result.ExitCode == 0, result.Error);
+        JsonElement report = JsonDocument.Parse(result.Output).RootElement;
+        Assert.Equal(new[] { (32, 8), (16, 4), (10, 10) }, report.GetProperty("neurons").EnumerateArray().Select(n => (n.GetProperty("before").GetInt32(), n.GetProperty("after").GetInt32())));
+        Assert.True(report.TryGetProperty("pruned", out _));
+
+        PrunedModel model = PrunedModel.Load(output);
+        Assert.Equal(new[] { (64, 8), (8, 4), (4, 10) }, model.Layers.Select(l => (l.InputSize, l.OutputSize)));
+        Assert.Equal(1 - ((double)model.Statistics.NonzeroWeights / ((64 * 32) + (32 * 16) + (16 * 10))), report.GetProperty("pruningRate").GetDouble(), 12);
+        JsonElement step = JsonDocument.Parse(model.ToJson()).RootElement.GetProperty("provenance").GetProperty("pruning")[0];
+        Assert.Equal("neuron", step.GetProperty("method").GetString());
+        Assert.Equal(criterion, step.GetProperty("settings").GetProperty("criterion").GetString());
+
+        CliResult eval = Prunet.Run("eval", "--model", output, "--data", "digits", "--json");
+        Assert.Equal(report.GetProperty("after").GetProperty("accuracy").GetDouble(), JsonDocument.Parse(eval.Output).RootElement.GetProperty("accuracy").GetDouble());
+    }
+
+    [Fact]
+    public void BlockPruningRecordsTheBlockSizeInTheModel()
+    {
+        using var temp = new TempDirectory();
+        string output = temp.File("blocks.json");
+        CliResult result = Prunet.Run("prune", "--model", _digits.Path, "--data", "digits", "--sparsity", "0.8", "--granularity", "block", "--block", "4", "--finetune-epochs", "1", "-o", output);
+        Assert.True(result.ExitCode == 0, result.Error);
+        PrunedModel model = PrunedModel.Load(output);
+        Assert.All(model.Layers, l => Assert.Equal(4, l.BlockSize));
+        Assert.All(model.Layers, l => Assert.True(BlockPattern.IsAligned(l, 4)));
+        Assert.Contains("\"blockSize\": 4", File.ReadAllText(output));
+        Assert.InRange(model.Statistics.Sparsity, 0.79, 0.8 + 1e-9);
+    }
+
+    [Theory]
+    [InlineData("gradual")]
+    [InlineData("iterative")]
+    public void ScheduledPruningReachesTheTargetWhileFineTuning(string schedule)
+    {
+        using var temp = new TempDirectory();
+        string output = temp.File("gradual.json");
+        CliResult result = Prunet.Run("prune", "--model", _digits.Path, "--data", "digits", "--sparsity", "0.9", "--schedule", schedule, "--finetune-epochs", "3", "--lr-schedule", "cosine", "-o", output, "--json");
+        Assert.True(result.ExitCode == 0, result.Error);
+        JsonElement report = JsonDocument.Parse(result.Output).RootElement;
+        Assert.False(report.TryGetProperty("pruned", out _)); // nothing is measured between pruning and fine-tuning: they happen together
+        Assert.Equal(0.9, report.GetProperty("pruningRate").GetDouble(), 3);
+        Assert.Contains("sparsity 90.0%", result.Error); // the last epoch line
+
+        JsonElement settings = JsonDocument.Parse(PrunedModel.Load(output).ToJson()).RootElement.GetProperty("provenance").GetProperty("pruning")[0].GetProperty("settings");
+        Assert.Equal(schedule, settings.GetProperty("schedule").GetString());
+        Assert.Equal("cosine", settings.GetProperty("lrSchedule").GetString());
+        Assert.True(settings.GetProperty("endStep").GetInt32() > 0);
+    }
+
+    [Fact]
+    public void TrainCanPruneWhileTraining()
+    {
+        using var temp = new TempDirectory();
+        string output = temp.File("sparse.json");
+        CliResult result = Prunet.Run("train", "--data", "digits", "--hidden", "32", "--epochs", "12", "--prune-to", "0.8", "--granularity", "block", "-o", output, "--json");
+        Assert.True(result.ExitCode == 0, result.Error);
+        PrunedModel model = PrunedModel.Load(output);
+        Assert.InRange(model.Statistics.Sparsity, 0.79, 0.8 + 1e-9);
+        Assert.All(model.Layers, l => Assert.Equal(8, l.BlockSize));
+        Assert.InRange(JsonDocument.Parse(result.Output).RootElement.GetProperty("accuracy").GetDouble(), 0.7, 1);
+        Assert.Contains("pruned: magnitude", Prunet.Run("inspect", output).Output);
+    }
+
+    [Fact]
+    public void SweepWritesTheTableCsvJsonChartsAndModels()
+    {
+        using var temp = new TempDirectory();
+        string directory = temp.File("sweep");
+        CliResult result = Prunet.Run("sweep", "--model", _digits.Path, "--data", "digits", "--sparsities", "0.5,0.9", "--finetune-epochs", "1", "-o", directory);
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("[1/2] sparsity 0.5", result.Output); // plain progress lines: the output is not a terminal
+        Assert.Contains("change vs dense", result.Output);
+
+        string[] csv = File.ReadAllLines(Path.Combine(directory, "sweep.csv"));
+        Assert.Equal(4, csv.Length); // header, dense, 0.5, 0.9
+        Assert.StartsWith("target,sparsity,nonzeroWeights,multiplyAdds,validationAccuracy,testAccuracy,changePoints", csv[0]);
+        Assert.StartsWith("dense,0,", csv[1]);
+        Assert.StartsWith("0.9,", csv[3]);
+
+        JsonElement json = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "sweep.json"))).RootElement;
+        JsonElement[] runs = json.GetProperty("runs").EnumerateArray().ToArray();
+        Assert.Equal(new[] { 0.5, 0.9 }, runs.Select(r => r.GetProperty("target").GetDouble()));
+        Assert.All(runs, r => Assert.Equal(r.GetProperty("target").GetDouble(), r.GetProperty("sparsity").GetDouble(), 3));
+        PrunedModel pruned = PrunedModel.Load(Path.Combine(directory, runs[1].GetProperty("file").GetString()!));
+        Assert.Equal(runs[1].GetProperty("nonzeroWeights").GetInt64(), pruned.Statistics.NonzeroWeights);
+        Assert.Equal(runs[1].GetProperty("test").GetProperty("accuracy").GetDouble(), JsonDocument.Parse(Prunet.Run("eval", "--model", Path.Combine(directory, "model-0.9.json"), "--data", "digits", "--json").Output).RootElement.GetProperty("accuracy").GetDouble());
+
+        foreach (string chart in new[] { "accuracy-vs-sparsity.png", "layer-sparsity.png", "weight-histogram.png" })
+        {
+            byte[] png = File.ReadAllBytes(Path.Combine(directory, chart));
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png.Take(4));
+        }
+    }
+
+    [Fact]
+    public void ANeuronSweepTakesFractionsOfNeurons()
+    {
+        using var temp = new TempDirectory();
+        string directory = temp.File("sweep");
+        CliResult result = Prunet.Run("sweep", "--model", _digits.Path, "--data", "digits", "--sparsities", "0.5", "--method", "neuron", "--criterion", "l2", "--finetune-epochs", "1", "-o", directory);
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("neuron fraction 0.5", result.Output);
+        Assert.Equal(new[] { 16, 8, 10 }, PrunedModel.Load(Path.Combine(directory, "model-0.5.json")).Layers.Select(l => l.OutputSize));
+    }
+
+    [Theory]
+    [InlineData("prune", "--method", "neuron", "--sparsity", "0.5")]
+    [InlineData("prune", "--method", "neuron")]
+    [InlineData("prune", "--fraction", "0.5")]
+    [InlineData("prune", "--sparsity", "0.5", "--criterion", "l1")]
+    [InlineData("prune", "--method", "neuron", "--fraction", "0.5", "--granularity", "block")]
+    [InlineData("prune", "--method", "neuron", "--fraction", "1")]
+    [InlineData("prune", "--sparsity", "0.5", "--block", "4")]
+    [InlineData("prune", "--sparsity", "0.5", "--granularity", "block", "--block", "0")]
+    [InlineData("prune", "--sparsity", "0.5", "--begin-step", "3")]
+    [InlineData("prune", "--threshold", "0.1", "--schedule", "gradual")]
+    [InlineData("prune", "--sparsity", "0.5", "--schedule", "gradual", "--finetune-epochs", "0")]
+    [InlineData("prune", "--sparsity", "0.5", "--schedule", "gradual", "--end-step", "100000")]
+    [InlineData("prune", "--sparsity", "0.5", "--schedule", "sometimes")]
+    [InlineData("train", "--hidden", "8", "--scope", "layer")]
+    [InlineData("train", "--hidden", "8", "--prune-to", "1.5")]
+    [InlineData("sweep", "--sparsities", "0.5,x")]
+    [InlineData("sweep", "--sparsities", "0.5,0.5")]
+    [InlineData("sweep", "--sparsities", "0.5", "--method", "neuron", "--granularity", "block")]
+    public void OptionsThatDoNotFitTogetherAreOneLineErrorsAndWriteNothing(params string[] args)
+    {
+        using var temp = new TempDirectory();
+        string output = temp.File("out");
+        string[] common = args[0] == "train"
+            ? new[] { "--data", "digits", "--epochs", "1", "-o", output }
+            : new[] { "--model", _digits.Path, "--data", "digits", "-o", output };
+        CliResult result = Prunet.Run(args.Take(1).Concat(common).Concat(args.Skip(1)).ToArray());
+        Assert.Equal(1, result.ExitCode);
+        string line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("prunet: error: ", line);
+        Assert.False(File.Exists(output) || Directory.Exists(output));
+    }
+
+    /// <summary>One dense 64-32-16-10 digits model, trained once for the class.</summary>
+    public sealed class DigitsModel : IDisposable
+    {
+        private readonly TempDirectory _temp = new();
+
+        public DigitsModel()
+        {
+            Path = _temp.File("digits.dense.json");
+            CliResult result = Prunet.Run("train", "--data", "digits", "--hidden", "32,16", "--epochs", "10", "-o", Path);
+            if (result.ExitCode != 0)
+            {
+                throw new InvalidOperationException(result.Error);
+            }
+        }
+
+        public string Path { get; }
+
+        public void Dispose() => _temp.Dispose();
+    }
+}
