@@ -14,7 +14,7 @@ internal sealed class NetworkTracer
 {
     /// <summary>What an error lists as supported.</summary>
     public const string SupportedOperators =
-        "Gemm, MatMul, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, Add, Sub, Mul and Div by constants, Flatten, Reshape, Transpose (2-D), Identity, Dropout, Constant, "
+        "Gemm, MatMul, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, Add, Sub, Mul and Div by constants, BatchNormalization (inference), Flatten, Reshape, Transpose (2-D), Identity, Dropout, Constant, "
         + "and Shape, Gather, Unsqueeze, Concat where they compute a Reshape's target shape";
 
     private readonly GraphProto _graph;
@@ -261,6 +261,9 @@ internal sealed class NetworkTracer
             case "Div":
                 ReadArithmetic(node.OpType);
                 break;
+            case "BatchNormalization":
+                ReadBatchNormalization();
+                break;
             case "Relu":
                 Attributes();
                 Activate(Activation.Relu, 0f);
@@ -479,6 +482,29 @@ internal sealed class NetworkTracer
     private void ReadTranspose()
     {
         Attributes("perm");
+        if (Required(0) is ConstantValue { Tensor: { Floats: { } values, Dims.Length: 2 } matrix })
+        {
+            // A weight matrix transposed in the graph (exports without constant folding): transposed here.
+            if (Find("perm") is { } given && !Expect(given, AttributeProto.Types.AttributeType.Ints).Ints.SequenceEqual(new long[] { 1, 0 }))
+            {
+                throw Error("Transpose of a matrix with perm [" + string.Join(", ", given.Ints) + "]; expected [1, 0]");
+            }
+
+            long rows = matrix.Dims[0], columns = matrix.Dims[1];
+            var transposed = new float[values.Length];
+            for (long i = 0; i < rows; i++)
+            {
+                for (long j = 0; j < columns; j++)
+                {
+                    transposed[(j * rows) + i] = values[(i * columns) + j];
+                }
+            }
+
+            Define(0, new ConstantValue(OnnxTensor.FromFloats(matrix.Name, new[] { columns, rows }, transposed)));
+            PassThroughNodes.Add(_index);
+            return;
+        }
+
         NetworkFlow flow = ConsumeData(0, "Transpose");
         int rank = flow.Shape.Count;
         long[] perm = Find("perm") is { } attribute ? Expect(attribute, AttributeProto.Types.AttributeType.Ints).Ints.ToArray() : Enumerable.Range(0, rank).Reverse().Select(k => (long)k).ToArray();
@@ -815,6 +841,84 @@ internal sealed class NetworkTracer
         Define(0, new DataValue(flow));
     }
 
+    private void ReadBatchNormalization()
+    {
+        Attributes("epsilon", "momentum", "training_mode", "spatial", "is_test");
+        if (IntAttribute("training_mode", 0) != 0 || _node!.Output.Skip(1).Any(o => o.Length > 0))
+        {
+            throw Error("BatchNormalization in training mode (it updates its statistics); export the network in inference mode (model.eval() in PyTorch)");
+        }
+
+        if (IntAttribute("spatial", 1) == 0)
+        {
+            throw Error("BatchNormalization with spatial=0 (statistics per element, opset 8 and older) is not supported");
+        }
+
+        // Inference: y = scale (x - mean) / sqrt(var + epsilon) + B per channel (axis 1): an affine map of each feature.
+        double epsilon = FloatAttribute("epsilon", 1e-5f);
+        OnnxTensor scale = FloatConstant(Required(1), "scale (input 1)", rank: 1);
+        OnnxTensor bias = FloatConstant(Required(2), "B (input 2)", rank: 1);
+        OnnxTensor mean = FloatConstant(Required(3), "mean (input 3)", rank: 1);
+        OnnxTensor variance = FloatConstant(Required(4), "var (input 4)", rank: 1);
+        NetworkFlow flow = ConsumeData(0, "BatchNormalization");
+        if (flow.Shape.Count < 2 || flow.BatchAxis != 0)
+        {
+            throw Error("BatchNormalization of data of shape " + Dim.Format(flow.Shape) + "; Prunet reads it over axis 1 of data with one sample per row");
+        }
+
+        long channels = flow.Shape[1].Size;
+        foreach (OnnxTensor parameter in new[] { scale, bias, mean, variance })
+        {
+            if (parameter.Count != channels)
+            {
+                throw Error(parameter.Describe("the parameter") + " has " + parameter.Count + " values; the data " + Dim.Format(flow.Shape) + " has " + channels + " channels (axis 1)");
+            }
+        }
+
+        var a = new float[channels];
+        var b = new float[channels];
+        for (int c = 0; c < channels; c++)
+        {
+            double denominator = Math.Sqrt((double)variance.Floats![c] + epsilon);
+            if (!(denominator > 0))
+            {
+                throw Error("the variance of channel " + c + " is " + variance.Floats[c].ToString(CultureInfo.InvariantCulture) + ": var + epsilon must be positive");
+            }
+
+            a[c] = (float)(scale.Floats![c] / denominator);
+            b[c] = (float)(bias.Floats![c] - (mean.Floats![c] * (double)scale.Floats[c] / denominator));
+        }
+
+        // Per channel, repeated over the dimensions after it ([C, 1, ...] broadcasts over [N, C, H, W]).
+        long[] dims = new[] { channels }.Concat(Enumerable.Repeat(1L, flow.Shape.Count - 2)).ToArray();
+        double[] perFeatureA = PerFeature(OnnxTensor.FromFloats("scale", dims, a), flow.Shape, "the scale");
+        double[] perFeatureB = PerFeature(OnnxTensor.FromFloats("shift", dims, b), flow.Shape, "the shift");
+        Affine(flow, perFeatureA, perFeatureB);
+        Define(0, new DataValue(flow));
+    }
+
+    // Element-wise y = a x + b on the data, wherever it is: before the first layer (preprocessing) or after a layer.
+    private void Affine(NetworkFlow flow, double[] a, double[] b)
+    {
+        if (flow.BeforeFirstLayer)
+        {
+            Apply("Mul", true, flow.InputA, flow.InputB, a);
+            Apply("Add", true, flow.InputA, flow.InputB, b);
+            flow.InputNodes.Add(_index);
+            return;
+        }
+
+        if (flow.TrailA == null)
+        {
+            flow.TrailA = Enumerable.Repeat(1.0, a.Length).ToArray();
+            flow.TrailB = new double[a.Length];
+            flow.TrailNode = _index;
+        }
+
+        Apply("Mul", true, flow.TrailA, flow.TrailB!, a);
+        Apply("Add", true, flow.TrailA, flow.TrailB!, b);
+    }
+
     // x ↦ a x + b, then the operation with constant c.
     private static void Apply(string op, bool dataFirst, double[] a, double[] b, double[] c)
     {
@@ -964,7 +1068,7 @@ internal sealed class NetworkTracer
 
         if (rank >= 0 && tensor.Dims.Length != rank)
         {
-            throw Error(tensor.Describe(what) + " has " + tensor.Dims.Length + " dimensions; a weight matrix has 2");
+            throw Error(tensor.Describe(what) + " has " + tensor.Dims.Length + " dimensions; " + (rank == 2 ? "a weight matrix has 2" : "expected " + rank));
         }
 
         if (rank == 2 && (tensor.Dims[0] == 0 || tensor.Dims[1] == 0))
