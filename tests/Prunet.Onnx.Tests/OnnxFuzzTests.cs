@@ -9,15 +9,16 @@ namespace Prunet.Tests;
 /// </summary>
 public class OnnxFuzzTests
 {
-    private readonly ITestOutputHelper _log;
-
-    public OnnxFuzzTests(ITestOutputHelper log) => _log = log;
-
     private static readonly string[] Seeds =
     {
         "gemm_alpha_beta.onnx", "gemm_data_as_b.onnx", "gemm_trans_both.onnx", "matmul_add_typed.onnx", "constants_passthrough.onnx",
         "reshape_constant.onnx", "preprocessing_ops.onnx", "shape_gather_opset9.onnx", "fixed_batch.onnx", "flatten_tanh.onnx", "mpg_regression.onnx",
+        "batchnorm_mlp.onnx", "unfolded_constants.onnx",
     };
+
+    private readonly ITestOutputHelper _log;
+
+    public OnnxFuzzTests(ITestOutputHelper log) => _log = log;
 
     [Fact]
     public void Truncations_and_byte_flips_give_a_model_or_a_format_error()

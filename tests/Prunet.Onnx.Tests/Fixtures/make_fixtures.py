@@ -219,6 +219,33 @@ def fixed_batch():
         record("fixed_batch.onnx", more, torch.cat([net(more[i:i + 1]) for i in range(3)]), layers="6-3", activations=["sigmoid"], task="classification")
 
 
+class BatchNormMlp(torch.nn.Module):
+    """Linear, BatchNorm1d, ReLU: batch normalisation in inference folds into the layer before it."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = torch.nn.Linear(10, 8)
+        self.bn = torch.nn.BatchNorm1d(8)
+        self.fc2 = torch.nn.Linear(8, 4)
+
+    def forward(self, x):
+        return self.fc2(torch.relu(self.bn(self.fc1(x))))
+
+
+def batchnorm_mlp():
+    torch.manual_seed(6)
+    net = BatchNormMlp()
+    with torch.no_grad():
+        net.bn.running_mean.uniform_(-1, 1)
+        net.bn.running_var.uniform_(0.5, 2)
+        net.bn.weight.uniform_(0.5, 1.5)
+        net.bn.bias.uniform_(-0.5, 0.5)
+    x = torch.randn(4, 10)
+    export(net, x, "batchnorm_mlp.onnx", opset=13)
+    with torch.no_grad():
+        record("batchnorm_mlp.onnx", x, net.eval()(x), layers="10-8-4", activations=["relu", "linear"], task="classification")
+
+
 # ---------------------------------------------------------------- graphs made by hand
 
 RNG = np.random.default_rng(7)
@@ -400,6 +427,24 @@ def shape_gather_opset9():
          x, softmax(x.reshape(2, 8) @ w.T + b), opset=9, layers="8-3", activations=["softmax"])
 
 
+def unfolded_constants():
+    """Without constant folding: the weight transposed by a Transpose node, BatchNormalization of an [N, C, H, W] input."""
+    wt, b = weights(3, 8), weights(3)       # stored [out, in]; MatMul needs [in, out]
+    gamma, beta = np.array([1.5, 0.5], dtype=np.float32), np.array([0.1, -0.2], dtype=np.float32)
+    mean, var = np.array([0.3, -0.4], dtype=np.float32), np.array([2.0, 0.25], dtype=np.float32)
+    x = RNG.standard_normal((3, 2, 2, 2)).astype(np.float32)
+    normed = (x - mean.reshape(1, 2, 1, 1)) / np.sqrt(var.reshape(1, 2, 1, 1) + 1e-3) * gamma.reshape(1, 2, 1, 1) + beta.reshape(1, 2, 1, 1)
+    hand("unfolded_constants.onnx",
+         [helper.make_node("BatchNormalization", ["x", "gamma", "beta", "mean", "var"], ["n"], name="input_norm", epsilon=1e-3),
+          helper.make_node("Flatten", ["n"], ["f"], name="flatten"),
+          helper.make_node("Transpose", ["wt"], ["w"], name="weight_t", perm=[1, 0]),
+          helper.make_node("MatMul", ["f", "w"], ["m"], name="matmul"),
+          helper.make_node("Add", ["m", "b"], ["y"], name="bias")],
+         [tensor_info("x", ["N", 2, 2, 2])], [tensor_info("y", ["N", 3])],
+         [initializer("wt", wt), initializer("b", b), initializer("gamma", gamma), initializer("beta", beta), initializer("mean", mean), initializer("var", var)],
+         x, normed.reshape(3, 8) @ wt.T + b, layers="8-3", activations=["linear"], preprocessing=True)
+
+
 # ---------------------------------------------------------------- unsupported and malformed
 
 def small_gemm_graph(name, op_nodes=None, inits=None, x_shape=("N", 4), y_shape=("N", 3), opset=13, inputs=None):
@@ -464,6 +509,7 @@ def main():
     mpg_regression()
     flatten_tanh()
     fixed_batch()
+    batchnorm_mlp()
     gemm_alpha_beta()
     gemm_data_as_b()
     gemm_trans_both()
@@ -472,6 +518,7 @@ def main():
     reshape_constant()
     preprocessing_ops()
     shape_gather_opset9()
+    unfolded_constants()
     broken()
     EXPECTED["_made_with"] = {"torch": torch.__version__, "onnx": onnx.__version__, "numpy": np.__version__}
     with open(os.path.join(HERE, "expected.json"), "w") as f:
