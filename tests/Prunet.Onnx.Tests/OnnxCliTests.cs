@@ -89,6 +89,15 @@ public class OnnxCliTests
     }
 
     [Fact]
+    public void Sweep_takes_an_onnx_model()
+    {
+        using var temp = new TempDirectory();
+        CliResult result = Run("sweep", "--model", Fixtures.Path("digits_mlp.onnx"), "--data", "digits", "--sparsities", "0.5,0.9", "--finetune-epochs", "0", "-o", temp.File("sweep"));
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.True(File.Exists(Path.Combine(temp.File("sweep"), "sweep.csv")));
+    }
+
+    [Fact]
     public void Export_writes_an_onnx_file_that_imports_back_to_the_same_predictions()
     {
         using var temp = new TempDirectory();
