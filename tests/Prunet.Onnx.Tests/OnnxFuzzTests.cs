@@ -13,7 +13,7 @@ public class OnnxFuzzTests
     {
         "gemm_alpha_beta.onnx", "gemm_data_as_b.onnx", "gemm_trans_both.onnx", "matmul_add_typed.onnx", "constants_passthrough.onnx",
         "reshape_constant.onnx", "preprocessing_ops.onnx", "shape_gather_opset9.onnx", "fixed_batch.onnx", "flatten_tanh.onnx", "mpg_regression.onnx",
-        "batchnorm_mlp.onnx", "unfolded_constants.onnx",
+        "batchnorm_mlp.onnx", "unfolded_constants.onnx", "squeezed_regression.onnx",
     };
 
     private readonly ITestOutputHelper _log;

@@ -246,6 +246,27 @@ def batchnorm_mlp():
         record("batchnorm_mlp.onnx", x, net.eval()(x), layers="10-8-4", activations=["relu", "linear"], task="classification")
 
 
+class SqueezedRegression(torch.nn.Module):
+    """A regression returning one value per sample, [N] rather than [N, 1], as PyTorch code often does."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = torch.nn.Linear(3, 5)
+        self.fc2 = torch.nn.Linear(5, 1)
+
+    def forward(self, x):
+        return self.fc2(torch.tanh(self.fc1(x.unsqueeze(1)).squeeze(1))).squeeze(1)
+
+
+def squeezed_regression():
+    torch.manual_seed(8)
+    net = SqueezedRegression()
+    x = torch.randn(4, 3)
+    export(net, x, "squeezed_regression.onnx", opset=13)
+    with torch.no_grad():
+        record("squeezed_regression.onnx", x, net(x).reshape(4, 1), layers="3-5-1", activations=["tanh", "linear"], task="regression")
+
+
 # ---------------------------------------------------------------- graphs made by hand
 
 RNG = np.random.default_rng(7)
@@ -510,6 +531,7 @@ def main():
     flatten_tanh()
     fixed_batch()
     batchnorm_mlp()
+    squeezed_regression()
     gemm_alpha_beta()
     gemm_data_as_b()
     gemm_trans_both()

@@ -14,7 +14,7 @@ internal sealed class NetworkTracer
 {
     /// <summary>What an error lists as supported.</summary>
     public const string SupportedOperators =
-        "Gemm, MatMul, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, Add, Sub, Mul and Div by constants, BatchNormalization (inference), Flatten, Reshape, Transpose (2-D), Identity, Dropout, Constant, "
+        "Gemm, MatMul, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, Add, Sub, Mul and Div by constants, BatchNormalization (inference), Flatten, Reshape, Squeeze and Unsqueeze (of size-1 dimensions), Transpose (2-D), Identity, Dropout, Constant, "
         + "and Shape, Gather, Unsqueeze, Concat where they compute a Reshape's target shape";
 
     private readonly GraphProto _graph;
@@ -248,6 +248,9 @@ internal sealed class NetworkTracer
                 break;
             case "Concat":
                 ReadConcat();
+                break;
+            case "Squeeze":
+                ReadSqueeze();
                 break;
             case "Gemm":
                 ReadGemm();
@@ -587,19 +590,27 @@ internal sealed class NetworkTracer
     {
         Attributes("axes");
         Value data = Required(0);
+        long[] axes = Axes("Unsqueeze") ?? throw Error("Unsqueeze needs axes");
         if (data is DataValue)
         {
-            throw Error("Unsqueeze of the network's data is not supported: Prunet reads Unsqueeze only where it builds a Reshape's target shape");
-        }
+            // Dimensions of size 1 change no sample's values, nor their row-major order.
+            NetworkFlow flow = ConsumeData(0, "Unsqueeze");
+            int rank = flow.Shape.Count + axes.Length;
+            var positions = axes.Select(a => a < 0 ? a + rank : a).ToList();
+            if (positions.Any(p => p < 0 || p >= rank) || positions.Distinct().Count() != positions.Count)
+            {
+                throw Error("axes [" + string.Join(", ", axes) + "] are not distinct axes of the result, of rank " + rank);
+            }
 
-        long[] axes;
-        if (Optional(1) is { } axesInput)
-        {
-            axes = axesInput is ConstantValue { Tensor.Integers: { } values } ? values : throw Error("Unsqueeze's axes (input 1) must be a constant integer vector");
-        }
-        else
-        {
-            axes = Find("axes") is { } attribute ? Expect(attribute, AttributeProto.Types.AttributeType.Ints).Ints.ToArray() : throw Error("Unsqueeze needs axes");
+            var shape = new List<Dim>(flow.Shape);
+            foreach (long position in positions.Order())
+            {
+                shape.Insert((int)position, Dim.Of(1));
+            }
+
+            flow.Shape = shape;
+            Define(0, new DataValue(flow));
+            return;
         }
 
         bool scalar = data is ShapeValue { Scalar: true } || data is ConstantValue { Tensor.Dims.Length: 0 };
@@ -610,6 +621,47 @@ internal sealed class NetworkTracer
 
         Define(0, new ShapeValue(ShapeEntries(data, "the data (input 0)"), scalar: false));
         PassThroughNodes.Add(_index);
+    }
+
+    private void ReadSqueeze()
+    {
+        Attributes("axes");
+        NetworkFlow flow = ConsumeData(0, "Squeeze");
+        int rank = flow.Shape.Count;
+        long[]? axes = Axes("Squeeze");
+        var remove = new HashSet<int>();
+        if (axes == null)
+        {
+            // Without axes, every dimension of size 1; the batch is kept, whatever its size at run time.
+            remove.UnionWith(Enumerable.Range(0, rank).Where(k => !flow.Shape[k].IsBatch && flow.Shape[k].Size == 1));
+        }
+        else
+        {
+            foreach (long axis in axes)
+            {
+                long k = axis < 0 ? axis + rank : axis;
+                if (k < 0 || k >= rank || flow.Shape[(int)k].IsBatch || flow.Shape[(int)k].Size != 1)
+                {
+                    throw Error("axis " + axis + " of " + Dim.Format(flow.Shape) + " is not a dimension of size 1" + (k >= 0 && k < rank && flow.Shape[(int)k].IsBatch ? " (it is the batch)" : string.Empty));
+                }
+
+                remove.Add((int)k);
+            }
+        }
+
+        flow.Shape = flow.Shape.Where((_, k) => !remove.Contains(k)).ToList();
+        Define(0, new DataValue(flow));
+    }
+
+    // Squeeze's and Unsqueeze's axes: an attribute before opset 13, a constant input from 13 on; null when absent.
+    private long[]? Axes(string op)
+    {
+        if (Optional(1) is { } axesInput)
+        {
+            return axesInput is ConstantValue { Tensor.Integers: { } values } ? values : throw Error(op + "'s axes (input 1) must be a constant integer vector");
+        }
+
+        return Find("axes") is { } attribute ? Expect(attribute, AttributeProto.Types.AttributeType.Ints).Ints.ToArray() : null;
     }
 
     private void ReadConcat()
@@ -730,6 +782,15 @@ internal sealed class NetworkTracer
 
         OnnxTensor weights = FloatConstant(dataIsA ? b : a, dataIsA ? "B (input 1)" : "A (input 0)", rank: 2);
         NetworkFlow flow = ConsumeData(dataIsA ? 0 : 1, "MatMul");
+        // MatMul broadcasts over leading dimensions: PyTorch's nn.Linear on [N, 1, in] is a MatMul
+        // to [N, 1, out]. Dimensions of 1 between the batch and the features change nothing.
+        List<Dim>? leading = null;
+        if (dataIsA && flow.Shape.Count > 2 && flow.BatchAxis == 0 && flow.Shape.Skip(1).SkipLast(1).All(d => d.Size == 1))
+        {
+            leading = flow.Shape.SkipLast(1).ToList();
+            flow.Shape = new List<Dim> { Dim.Batch, flow.Shape[^1] };
+        }
+
         (int features, bool samplesInRows) = TwoDimensional(flow, "MatMul");
         if (samplesInRows != dataIsA)
         {
@@ -755,6 +816,11 @@ internal sealed class NetworkTracer
         }
 
         var outputShape = dataIsA ? new List<Dim> { Dim.Batch, Dim.Of(outputs) } : new List<Dim> { Dim.Of(outputs), Dim.Batch };
+        if (leading != null)
+        {
+            outputShape = leading.Append(Dim.Of(outputs)).ToList();
+        }
+
         StartLayer(flow, new LayerDraft((int)inputs, (int)outputs, w, new double[outputs], hasBias: false, _index), outputShape);
         Define(0, new DataValue(flow));
     }
