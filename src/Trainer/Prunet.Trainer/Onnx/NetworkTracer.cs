@@ -182,24 +182,12 @@ internal sealed class NetworkTracer
             throw Error(what + " has shape " + Dim.Format(flow.Shape) + ", one column per sample; Prunet networks output one row per sample ([N, outputs]): transpose it back");
         }
 
-        if (output.Type?.TensorType?.Shape is { } declared && declared.Dim.Count > 0)
+        // A declared output shape must fit what the layers compute (when its dimensions after the batch are numbers).
+        if (output.Type?.TensorType?.Shape is { Dim.Count: > 0 } declared
+            && declared.Dim.Skip(1).All(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue && d.DimValue >= 0))
         {
-            long declaredValues = 1;
-            bool known = true;
-            for (int k = 1; k < declared.Dim.Count; k++)
-            {
-                TensorShapeProto.Types.Dimension dim = declared.Dim[k];
-                if (dim.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue)
-                {
-                    declaredValues = dim.DimValue < 0 ? -1 : Multiply(Math.Max(declaredValues, 0), dim.DimValue, what + " declares too many values");
-                }
-                else
-                {
-                    known = false;
-                }
-            }
-
-            if (known && declaredValues != flow.Features)
+            long declaredValues = declared.Dim.Skip(1).Aggregate(1L, (product, d) => Multiply(product, d.DimValue, what + " declares too many values"));
+            if (declaredValues != flow.Features)
             {
                 throw Error(what + " is declared as " + DescribeDims(declared) + ", " + declaredValues + " values per sample, but the layers compute " + flow.Features + " (shape " + Dim.Format(flow.Shape) + ")");
             }

@@ -179,7 +179,9 @@ public static class OnnxImporter
 
             if (labels != null && labels.Count != outputs)
             {
-                throw new OnnxFormatException(_source, labels.Count + " class labels were given, but the network has " + outputs + " outputs: give one label per output, in output order");
+                throw _options.Labels != null
+                    ? new OnnxFormatException(_source, labels.Count + " class labels were given, but the network has " + outputs + " outputs: give one label per output, in output order")
+                    : Metadata(OnnxMetadata.Labels, "has " + labels.Count + " labels for " + outputs + " outputs");
             }
 
             IReadOnlyList<string>? inputNames = JsonStrings(OnnxMetadata.InputNames);
