@@ -14,8 +14,9 @@ internal sealed class NetworkTracer
 {
     /// <summary>What an error lists as supported.</summary>
     public const string SupportedOperators =
-        "Gemm, MatMul, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, Add, Sub, Mul and Div by constants, BatchNormalization (inference), Flatten, Reshape, Squeeze and Unsqueeze (of size-1 dimensions), Transpose (2-D), Identity, Dropout, Constant, "
-        + "and Shape, Gather, Unsqueeze, Concat where they compute a Reshape's target shape";
+        "Gemm, MatMul, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, Add, Sub, Mul and Div by constants, BatchNormalization (inference), "
+        + "Flatten, Reshape, Squeeze and Unsqueeze of size-1 dimensions, Transpose (2-D), Identity, Dropout, Constant, "
+        + "and Shape, Gather, Concat where they compute a Reshape's target shape";
 
     private readonly GraphProto _graph;
     private readonly string? _source;
