@@ -12,7 +12,7 @@ namespace Prunet.Tests;
 /// </summary>
 public sealed class AgreementPropertyTests
 {
-    private static readonly string[] Kernels = { "Auto", "Unrolled", "SparseRows", "DenseSimd" };
+    private static readonly string[] Kernels = { "Auto", "Unrolled", "SparseRows", "DenseSimd", "BlockSparse", "SparseColumns" };
     private static readonly Activation[] Hidden = { Activation.Linear, Activation.Relu, Activation.LeakyRelu, Activation.Sigmoid, Activation.Tanh };
     private static readonly double[] PruningLevels = { 0.0, 0.5, 0.9, 1.0 };
 

@@ -10,19 +10,20 @@ namespace Prunet.Tests;
 /// </summary>
 public sealed class EquivalenceTests(ITestOutputHelper log)
 {
-    private static readonly string[] Kernels = { "Auto", "Unrolled", "SparseRows", "DenseSimd" };
+    private static readonly string[] Kernels = { "Auto", "Unrolled", "SparseRows", "DenseSimd", "BlockSparse", "SparseColumns" };
 
     [Fact]
     public void RandomNetworksAgreeWithTheInterpreterUnderEveryKernel()
     {
         int seed = int.TryParse(Environment.GetEnvironmentVariable("PRUNET_SEED"), out int s) ? s : 20261125;
-        const int Networks = 60;
+        // 60 networks of every shape, then 24 pruned in blocks of 8 outputs with ReLU between layers.
+        const int Networks = 84, BlockPruned = 24;
         var models = new PrunedModel[Networks];
         var classes = new List<NetworkClass>();
         var files = new List<(string, string)>();
         for (int n = 0; n < Networks; n++)
         {
-            models[n] = RandomNetworks.Create(new Random(seed + n));
+            models[n] = n < Networks - BlockPruned ? RandomNetworks.Create(new Random(seed + n)) : RandomNetworks.BlockPruned(new Random(seed + n));
             files.Add(("/project/models/net" + n + ".model.json", models[n].ToJson()));
             foreach (string kernel in Kernels)
             {
@@ -50,6 +51,24 @@ public sealed class EquivalenceTests(ITestOutputHelper log)
 
         GeneratorRun run = GeneratorHarness.Run(NetworkSources.For(classes), files.ToArray());
         Assert.Empty(run.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(GeneratorHarness.Describe));
+
+        // Auto must have chosen each kernel somewhere, and the kernels' code paths must occur:
+        // the dense kernel's passes of 4 blocks and single blocks, tails after the last whole
+        // block, preprocessing folded into the first layer and kept as a pass.
+        string[] auto = Enumerable.Range(0, Networks).Select(n => run.Source(NetworkSources.Namespace + ".Net" + n + "Auto.g.cs")).ToArray();
+        // (SparseColumns only pays on long columns of a layer after a ReLU, 300 → 100 at 50% say, which
+        // these small networks do not have: PlanningTests checks that Auto picks it there.)
+        foreach (string kernel in Kernels.Skip(1).Where(k => k != "SparseColumns"))
+        {
+            Assert.True(auto.Any(source => source.Contains("// Kernel: " + kernel + " (Auto", StringComparison.Ordinal)), "Auto never chose " + kernel);
+        }
+
+        string[] dense = Enumerable.Range(0, Networks).Select(n => run.Source(NetworkSources.Namespace + ".Net" + n + "DenseSimd.g.cs")).ToArray();
+        Assert.True(dense.Any(source => source.Contains("b + 4 <= ", StringComparison.Ordinal)), "no DenseSimd pass over 4 blocks");
+        Assert.True(dense.Any(source => source.Contains("// The remaining blocks one at a time", StringComparison.Ordinal)), "no DenseSimd pass over single blocks");
+        Assert.True(auto.Any(source => source.Contains("after the last whole block of 8, row by row", StringComparison.Ordinal) && source.Contains("// Kernel: BlockSparse (Auto", StringComparison.Ordinal)), "no BlockSparse tail under Auto");
+        Assert.True(auto.Any(source => source.Contains("preprocessing folded into the weights and biases", StringComparison.Ordinal)), "no folded preprocessing");
+        Assert.True(auto.Any(source => source.Contains("x' = (x - shift) * scale per feature", StringComparison.Ordinal)), "no preprocessing pass");
         using LoadedAssembly assembly = GeneratorHarness.Load(GeneratorHarness.Emit(run.Output));
         log.WriteLine($"{Networks} networks × {Kernels.Length} kernels; generator {run.Elapsed.TotalMilliseconds:0} ms");
 
@@ -58,7 +77,9 @@ public sealed class EquivalenceTests(ITestOutputHelper log)
             PrunedModel model = models[n];
             var rng = new Random(seed + n + 1_000_000);
             const int Rows = 8;
+            // Half the rows have about half their inputs exactly zero, so that zero-skipping kernels skip.
             float[] batch = RandomNetworks.Values(rng, Rows * model.InputSize, -3f, 3f);
+            RandomNetworks.ValuesWithZeros(rng, Rows / 2 * model.InputSize, -3f, 3f).CopyTo(batch, 0);
             foreach (string kernel in Kernels)
             {
                 string name = "Net" + n + kernel;

@@ -80,9 +80,11 @@ public sealed class PlanningTests
     }
 
     [Theory]
-    [InlineData(10, 10, 0.0, "Unrolled")] // 100 weights
-    [InlineData(16, 16, 0.0, "Unrolled")] // 256 weights
+    [InlineData(10, 4, 0.0, "Unrolled")] // 40 weights, fewer outputs than a block of 8
+    [InlineData(10, 10, 0.0, "DenseSimd")] // 100 weights: one block of 8 and two rows beat 100 unrolled terms
+    [InlineData(16, 16, 0.0, "DenseSimd")] // 256 weights
     [InlineData(20, 20, 0.0, "DenseSimd")] // 400 weights, dense
+    [InlineData(30, 5, 0.5, "Unrolled")] // 75 weights
     [InlineData(100, 100, 0.7, "SparseRows")] // 30% dense: DenseSimd would store pruned weights as zeros
     [InlineData(100, 100, 0.01, "SparseRows")] // 99% dense
     [InlineData(100, 100, 0.85, "SparseRows")] // 15% dense
@@ -95,6 +97,20 @@ public sealed class PlanningTests
     }
 
     [Fact]
+    public void AutoSkipsZeroInputsOnLongColumnsAfterAReLU()
+    {
+        // 300 → 100 at 50% density after a ReLU: 50 weights per input, half the inputs zero.
+        PrunedModel model = RandomNetworks.Mlp(new Random(9), new[] { 20, 300, 100, 10 }, 0.5);
+        Planning.NetworkPlan plan = Plan(model);
+        Assert.Equal(Planning.LayerKernel.SparseColumns, plan.Layers[1].Kernel);
+        Assert.Contains("inputs are ReLU outputs", plan.Layers[1].KernelReason);
+
+        // The same layer reading inputs that are not ReLU outputs has nothing to skip.
+        PrunedModel tanh = new(model.Task, new[] { new DenseLayer(20, 300, Activation.Tanh, model.Layers[0].CopyWeights(), model.Layers[0].CopyBias()), model.Layers[1], model.Layers[2] });
+        Assert.Equal(Planning.LayerKernel.SparseRows, Plan(tanh).Layers[1].Kernel);
+    }
+
+    [Fact]
     public void ForcedUnrolledFallsBackOnLargeLayersWithAWarning()
     {
         PrunedModel model = RandomNetworks.Mlp(new Random(5), new[] { 100, 50, 2 }, 0);
@@ -102,6 +118,108 @@ public sealed class PlanningTests
         Assert.Equal(Planning.LayerKernel.SparseRows, plan.Layers[0].Kernel);
         Assert.Equal(Planning.LayerKernel.Unrolled, plan.Layers[1].Kernel);
         Assert.Equal(1, Assert.Single(plan.Warnings).LayerNumber);
+    }
+
+    /// <summary>A 24 → 40 → 3 network whose first layer is pruned in blocks of 8 outputs, 75% of blocks gone.</summary>
+    private static PrunedModel BlockModel(Action<float[]>? change = null, InputPreprocessing? preprocessing = null)
+    {
+        var rng = new Random(8);
+        float[] w1 = RandomNetworks.Values(rng, 40 * 24, -1, 1);
+        for (int b = 0; b < 5; b++)
+        {
+            for (int i = 0; i < 24; i++)
+            {
+                if ((b + i) % 4 != 0)
+                {
+                    for (int j = b * 8; j < (b + 1) * 8; j++)
+                    {
+                        w1[(j * 24) + i] = 0f;
+                    }
+                }
+            }
+        }
+
+        change?.Invoke(w1);
+        float[] w2 = RandomNetworks.Values(rng, 3 * 40, -1, 1);
+        return new PrunedModel(
+            ModelTask.Classification,
+            new[]
+            {
+                new DenseLayer(24, 40, Activation.Relu, w1, RandomNetworks.Values(rng, 40, -0.1f, 0.1f), blockSize: 8),
+                new DenseLayer(40, 3, Activation.Softmax, w2, new float[3]),
+            },
+            preprocessing);
+    }
+
+    [Fact]
+    public void AutoUsesBlockSparseOnlyWhenEveryKeptBlockIsFull()
+    {
+        Planning.NetworkPlan plan = Plan(BlockModel());
+        Assert.Equal(Planning.LayerKernel.BlockSparse, plan.Layers[0].Kernel);
+        Assert.Equal(30, plan.Layers[0].Blocks.KeptBlocks); // 5 blocks × 24 inputs, one in four kept
+        Assert.Contains("blockSize 8 in the model file", plan.Layers[0].KernelReason);
+
+        // One zero inside a kept block: the block kernel would store it, so Auto does not use it.
+        Planning.NetworkPlan holed = Plan(BlockModel(w => w[0] = 0f));
+        Assert.False(holed.Layers[0].Blocks.Aligned);
+        Assert.NotEqual(Planning.LayerKernel.BlockSparse, holed.Layers[0].Kernel);
+        AssertPlanComputesTheModel(BlockModel(), plan, new Random(4));
+    }
+
+    [Fact]
+    public void ABlockPrunedLayerLosesNeuronsOnlyWholeBlocksAtATime()
+    {
+        // Neuron 3 (block 0) and neurons 8-15 (block 1) of layer 1 have no outgoing weights.
+        PrunedModel model = BlockModel();
+        float[] w2 = model.Layers[1].CopyWeights();
+        for (int o = 0; o < 3; o++)
+        {
+            w2[(o * 40) + 3] = 0f;
+            for (int j = 8; j < 16; j++)
+            {
+                w2[(o * 40) + j] = 0f;
+            }
+        }
+
+        model = new PrunedModel(model.Task, new[] { model.Layers[0], new DenseLayer(40, 3, Activation.Softmax, w2, new float[3]) });
+        Planning.NetworkPlan plan = Plan(model);
+        Assert.Equal(32, plan.Layers[0].Outputs); // block 1 gone, neuron 3 kept: blocks stay aligned
+        Assert.Equal(8, plan.Layers[0].RemovedNeurons);
+        Assert.Equal(Planning.LayerKernel.BlockSparse, plan.Layers[0].Kernel);
+        AssertPlanComputesTheModel(model, plan, new Random(5));
+    }
+
+    [Fact]
+    public void PreprocessingNearZeroIsFoldedIntoTheFirstLayer()
+    {
+        var rng = new Random(6);
+        PrunedModel near = BlockModel(preprocessing: new InputPreprocessing(RandomNetworks.Values(rng, 24, -2, 2), RandomNetworks.Values(rng, 24, 0.5f, 2f)));
+        Planning.NetworkPlan folded = Plan(near);
+        Assert.True(folded.PreprocessingFolded);
+        Assert.Null(folded.InputShift);
+        Assert.True(folded.ReadsInputDirectly);
+        AssertPlanComputesTheModel(near, folded, new Random(7));
+
+        // A raw zero 60 standard deviations from the mean: folding would cancel digits away.
+        PrunedModel far = BlockModel(preprocessing: new InputPreprocessing(Enumerable.Repeat(120f, 24).ToArray(), Enumerable.Repeat(0.5f, 24).ToArray()));
+        Planning.NetworkPlan kept = Plan(far);
+        Assert.False(kept.PreprocessingFolded);
+        Assert.NotNull(kept.InputShift);
+        AssertPlanComputesTheModel(far, kept, new Random(7));
+    }
+
+    [Fact]
+    public void AnIndexedFirstLayerReadsRawFeaturesInPlace()
+    {
+        // SparseNet: feature 5 is read by no weight; SparseRows addresses features by index.
+        Planning.NetworkPlan plan = Plan(SnapshotTests.SparseNet(), Planning.KernelRequest.SparseRows);
+        Assert.True(plan.ReadsInputDirectly);
+        Assert.Equal(new[] { 0, 1, 2, 3, 4 }, plan.Layers[0].InputIndices);
+
+        // DenseSimd reads its inputs contiguously: the used features are gathered first.
+        Planning.NetworkPlan dense = Plan(SnapshotTests.SparseNet(), Planning.KernelRequest.DenseSimd);
+        Assert.False(dense.ReadsInputDirectly);
+        Assert.Null(dense.Layers[0].InputIndices);
     }
 
     /// <summary>Evaluates the plan in double, as the reference interpreter does, and compares.</summary>

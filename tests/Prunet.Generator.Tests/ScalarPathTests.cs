@@ -22,8 +22,11 @@ public sealed class ScalarPathTests
             RandomNetworks.Mlp(new Random(11), new[] { 37, 29, 5 }, 0.0),
             RandomNetworks.Mlp(new Random(12), new[] { 50, 40, 3 }, 0.6, ModelTask.Regression),
             RandomNetworks.Create(new Random(13)),
+            RandomNetworks.Mlp(new Random(15), new[] { 21, 41, 3 }, 0.0), // DenseSimd: a pass over 4 blocks, a single block, a tail row
+            RandomNetworks.BlockPruned(new Random(16)), // Auto: BlockSparse and SparseColumns
+            RandomNetworks.BlockPruned(new Random(17)),
         };
-        string[] kernels = { "DenseSimd", "SparseRows", "Unrolled", "Auto" };
+        string[] kernels = { "DenseSimd", "SparseRows", "Unrolled", "Auto", "BlockSparse", "SparseColumns" };
         var classes = new List<NetworkClass>();
         var files = new List<(string, string)>();
         for (int m = 0; m < models.Length; m++)
@@ -33,7 +36,8 @@ public sealed class ScalarPathTests
         }
 
         var rng = new Random(14);
-        float[][] inputs = models.Select(m => RandomNetworks.Values(rng, 4 * m.InputSize, -3, 3)).ToArray();
+        // Rows 0 and 1 have about half their inputs exactly zero (the zero-skipping paths), rows 2 and 3 none.
+        float[][] inputs = models.Select(m => RandomNetworks.ValuesWithZeros(rng, 2 * m.InputSize, -3, 3).Concat(RandomNetworks.Values(rng, 2 * m.InputSize, -3, 3)).ToArray()).ToArray();
         var program = new StringBuilder("using System;\nusing System.Globalization;\npublic static class Program\n{\n    public static void Main()\n    {\n");
         program.Append("        Console.WriteLine(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated);\n");
         for (int m = 0; m < models.Length; m++)

@@ -62,29 +62,74 @@ public sealed class SnapshotTests
             new DenseLayer(3, 3, Activation.Linear, new[] { 1f, 0f, -1f, 0.5f, 0.5f, 0.5f, -2f, 1f, 0f }, new[] { 0.01f, 0.02f, 0.03f }),
         });
 
+    /// <summary>
+    /// 6 → 12 ReLU → 3 softmax forced to BlockSparse: layer 1 pruned in blocks of 8 outputs (one
+    /// whole block, kept for inputs 0, 2 and 5, and a tail of 4 outputs); layer 2 is all tail.
+    /// </summary>
+    public static PrunedModel BlockNet()
+    {
+        var w1 = new float[12 * 6];
+        for (int j = 0; j < 12; j++)
+        {
+            foreach (int i in j < 8 ? new[] { 0, 2, 5 } : new[] { 1, 3 })
+            {
+                w1[(j * 6) + i] = ((j + 1) * 0.125f) - (i * 0.25f) + 0.0625f; // never exactly 0
+            }
+        }
+
+        float[] w2 = Enumerable.Range(0, 3 * 12).Select(n => (n % 5) * 0.25f - 0.5f).ToArray();
+        return new PrunedModel(
+            ModelTask.Classification,
+            new[]
+            {
+                new DenseLayer(6, 12, Activation.Relu, w1, Enumerable.Range(0, 12).Select(j => j * 0.01f).ToArray(), blockSize: 8),
+                new DenseLayer(12, 3, Activation.Softmax, w2, new[] { 0f, 0.1f, -0.1f }),
+            });
+    }
+
+    /// <summary>3 → 41 tanh → 2 regression forced to DenseSimd: a pass over 4 blocks of 8 outputs, one single block and one tail row.</summary>
+    public static PrunedModel WideNet()
+    {
+        float[] w1 = Enumerable.Range(0, 41 * 3).Select(n => ((n * 7) % 11 * 0.125f) - 0.625f).ToArray();
+        float[] w2 = Enumerable.Range(0, 2 * 41).Select(n => ((n * 5) % 9 * 0.0625f) - 0.25f).ToArray();
+        return new PrunedModel(
+            ModelTask.Regression,
+            new[]
+            {
+                new DenseLayer(3, 41, Activation.Tanh, w1, new float[41]),
+                new DenseLayer(41, 2, Activation.Linear, w2, new[] { 0.5f, -0.5f }),
+            });
+    }
+
+    /// <summary>Snapshot file name, model and kernel.</summary>
     public static IEnumerable<object[]> Cases() => new[]
     {
-        new object[] { "TinyNet", "Auto" },
-        new object[] { "SparseNet", "SparseRows" },
-        new object[] { "DenseNet", "DenseSimd" },
+        new object[] { "TinyNet", "TinyNet", "Auto" },
+        new object[] { "SparseNet", "SparseNet", "SparseRows" },
+        new object[] { "SparseNetColumns", "SparseNet", "SparseColumns" },
+        new object[] { "DenseNet", "DenseNet", "DenseSimd" },
+        new object[] { "WideNet", "WideNet", "DenseSimd" },
+        new object[] { "BlockNet", "BlockNet", "BlockSparse" },
     };
 
     public static PrunedModel Model(string name) => name switch
     {
         "TinyNet" => TinyNet(),
         "SparseNet" => SparseNet(),
+        "BlockNet" => BlockNet(),
+        "WideNet" => WideNet(),
         _ => DenseNet(),
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void GeneratedSourceMatchesTheSnapshot(string name, string kernel)
+    public void GeneratedSourceMatchesTheSnapshot(string snapshot, string name, string kernel)
     {
         PrunedModel model = Model(name);
         string source = "using Prunet;\n\nnamespace Samples\n{\n    [PrunedNetwork(\"models/" + name + ".model.json\", Kernel = PrunedNetworkKernel." + kernel + ")]\n    public static partial class " + name + " { }\n}\n";
         GeneratorRun run = GeneratorHarness.Run(source, ("/repo/models/" + name + ".model.json", model.ToJson()));
         Assert.Empty(run.Diagnostics);
         GeneratorHarness.Emit(run.Output);
-        Snapshot.Match(name + ".g.cs", run.Source("Samples." + name + ".g.cs"));
+        Snapshot.Match(snapshot + ".g.cs", run.Source("Samples." + name + ".g.cs"));
     }
 }

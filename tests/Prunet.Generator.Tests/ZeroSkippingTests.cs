@@ -28,14 +28,21 @@ public sealed partial class ZeroSkippingTests
         models.Add(RandomNetworks.Mlp(new Random(1), new[] { 200, 60, 10 }, 0.7, ModelTask.Classification));
         models.Add(RandomNetworks.Mlp(new Random(2), new[] { 100, 40, 3 }, 0.0, ModelTask.Regression));
 
+        // Block-pruned layers, where Auto picks the block kernel: its tables must hold no zero either.
+        for (int n = 0; n < 6; n++)
+        {
+            models.Add(RandomNetworks.BlockPruned(new Random(9100 + n)));
+        }
+
         var classes = models.Select((m, n) => new NetworkClass("Net" + n, "models/net" + n + ".model.json", "Auto", m.Task == ModelTask.Classification)).ToList();
         GeneratorRun run = GeneratorHarness.Run(new[] { NetworkSources.For(classes) }, models.Select((m, n) => (AdditionalText)new InMemoryAdditionalText("/p/models/net" + n + ".model.json", m.ToJson())));
         Assert.Empty(run.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(GeneratorHarness.Describe));
 
-        bool sawTable = false, sawUnrolled = false, sawPacked = false;
+        bool sawTable = false, sawUnrolled = false, sawPacked = false, sawBlocks = false;
         for (int n = 0; n < models.Count; n++)
         {
             string source = run.Source(NetworkSources.Namespace + ".Net" + n + ".g.cs");
+            sawBlocks |= source.Contains("// Kernel: BlockSparse (Auto", StringComparison.Ordinal);
             var weights = new List<float>();
             foreach (Match table in WeightTable().Matches(source))
             {
@@ -62,6 +69,7 @@ public sealed partial class ZeroSkippingTests
         }
 
         Assert.True(sawTable && sawUnrolled && sawPacked, "the models should exercise literal tables, packed tables and unrolled code");
+        Assert.True(sawBlocks, "the models should exercise the block-sparse kernel under Auto");
     }
 
     /// <summary>The floats of a packed table: pairs of \\uXXXX code units, low half first.</summary>

@@ -57,8 +57,17 @@ namespace Prunet
         /// <summary>Compressed rows: only nonzero weights, with their column indices, in constant tables.</summary>
         SparseRows = 2,
 
-        /// <summary>Every remaining weight in constant tables, computed with 256-bit vectors where the CPU has them.</summary>
+        /// <summary>Every remaining weight in constant tables, eight outputs per 256-bit vector where the CPU has them.</summary>
         DenseSimd = 3,
+
+        /// <summary>
+        /// Blocks of eight outputs sharing one input (a layer pruned with blockSize 8): only kept blocks are
+        /// stored and visited, one broadcast input times eight weights per step; 256-bit vectors where available.
+        /// </summary>
+        BlockSparse = 4,
+
+        /// <summary>Compressed columns, input after input: inputs that are exactly zero at run time (ReLU outputs, blank pixels) are skipped.</summary>
+        SparseColumns = 5,
     }
 }
 ";

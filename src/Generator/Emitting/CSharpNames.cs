@@ -33,6 +33,14 @@ internal static class CSharpNames
     public const string Span = "Span<float>";
     public const string Vector256Float = "Vector256<float>";
     public const string Inline = "[MethodImpl(MethodImplOptions.AggressiveInlining)]";
+
+    /// <summary>
+    /// On every method with a loop: compiled once, fully optimised, at its first call. Tiered
+    /// compilation would first run such a method as unoptimised tier-0 code (measured 4–6× slower
+    /// than steady state for calls 2 to about 100) and recompile it later; see docs/performance.md.
+    /// Native AOT ignores it.
+    /// </summary>
+    public const string Optimized = "[MethodImpl(MethodImplOptions.AggressiveOptimization)]";
     public const string GeneratedCode = "[GeneratedCode(\"" + GeneratorInfo.Name + "\", \"" + GeneratorInfo.Version + "\")]";
 
     /// <summary><c>ref float name = ref MemoryMarshal.GetReference(span);</c>: a start for <c>Unsafe.Add</c>, no bounds checks.</summary>

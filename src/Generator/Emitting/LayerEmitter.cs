@@ -9,7 +9,7 @@ namespace Prunet.Generator.Emitting;
 /// Writes one planned layer as a method <c>LayerN(ReadOnlySpan&lt;float&gt; x, Span&lt;float&gt; y)</c>
 /// with the kernel the plan chose. Text only: every decision is in the plan.
 /// </summary>
-internal static class LayerEmitter
+internal static partial class LayerEmitter
 {
     /// <summary>Accumulators per row: independent sums hide the latency of floating-point adds.</summary>
     private const int Accumulators = 4;
@@ -26,6 +26,12 @@ internal static class LayerEmitter
                 break;
             case LayerKernel.SparseRows:
                 EmitSparseRows(w, layer, helpers);
+                break;
+            case LayerKernel.BlockSparse:
+                EmitBlockSparse(w, layer, helpers);
+                break;
+            case LayerKernel.SparseColumns:
+                EmitSparseColumns(w, layer, helpers);
                 break;
             default:
                 EmitDenseSimd(w, layer, helpers);
@@ -62,7 +68,7 @@ internal static class LayerEmitter
             return;
         }
 
-        w.Open("private static void " + name + "(" + ReadOnlySpan + " x, " + Span + " y)");
+        LayerMethod(w, name);
         for (int p = 0; p < parts.Count; p++)
         {
             w.Line(name + "Part" + (p + 1) + "(x, y);");
@@ -94,7 +100,7 @@ internal static class LayerEmitter
             readsInputs |= row > 0;
         }
 
-        w.Open("private static void " + method + "(" + ReadOnlySpan + " x, " + Span + " y)");
+        LayerMethod(w, method);
         if (readsInputs)
         {
             w.Line(RefTo("float", "xs", "x"));
@@ -119,7 +125,7 @@ internal static class LayerEmitter
 
                 int a = count % Accumulators;
                 string op = count < Accumulators ? " = " : " += ";
-                w.Line("s" + a + op + SourceWriter.Float(weight) + " * " + At("xs", SourceWriter.Int(i)) + ";");
+                w.Line("s" + a + op + SourceWriter.Float(weight) + " * " + At("xs", SourceWriter.Int(layer.InputIndex(i))) + ";");
                 count++;
             }
 
@@ -153,14 +159,14 @@ internal static class LayerEmitter
                 if (weight != 0f)
                 {
                     values.Add(weight);
-                    columns.Add(i);
+                    columns.Add(layer.InputIndex(i));
                 }
             }
 
             starts.Add(values.Count);
         }
 
-        string columnType = layer.Inputs <= ushort.MaxValue + 1 ? "ushort" : "int";
+        string columnType = IndexType(layer.InputSpan);
         w.Line("/// <summary>The nonzero weights of " + name + ", row after row.</summary>");
         FloatTable(w, name + "Weights", values);
         w.Line();
@@ -172,7 +178,7 @@ internal static class LayerEmitter
         w.Line();
         FloatTable(w, name + "Bias", layer.Bias);
         w.Line();
-        w.Open("private static void " + name + "(" + ReadOnlySpan + " x, " + Span + " y)");
+        LayerMethod(w, name);
         w.Line(RefTo("float", "xs", "x"));
         w.Line(RefTo("float", "ys", "y"));
         w.Line(RefTo("float", "weights", name + "Weights"));
@@ -200,70 +206,36 @@ internal static class LayerEmitter
         w.Close();
     }
 
-    private static void EmitDenseSimd(SourceWriter w, LayerPlan layer, HashSet<string> helpers)
-    {
-        string name = MethodName(layer);
-        int inputs = layer.Inputs;
-        int lanes = 8;
-        int step = lanes * Accumulators;
-        helpers.Add("MultiplyAdd");
-        w.Line("/// <summary>The weights of " + name + ", row-major [" + layer.Outputs + ", " + inputs + "], pruned weights as zeros.</summary>");
-        FloatTable(w, name + "Weights", layer.Weights);
-        w.Line();
-        FloatTable(w, name + "Bias", layer.Bias);
-        w.Line();
-        w.Open("private static void " + name + "(" + ReadOnlySpan + " x, " + Span + " y)");
-        w.Line(RefTo("float", "xs", "x"));
-        w.Line(RefTo("float", "ys", "y"));
-        w.Line(RefTo("float", "weights", name + "Weights"));
-        w.Line(RefTo("float", "bias", name + "Bias"));
-        w.Open("for (int j = 0; j < " + layer.Outputs + "; j++)");
-        w.Line("ref float row = ref " + At("weights", "j * " + inputs) + ";");
-        w.Line("int i = 0;");
-        w.Line("float sum;");
-        w.Line("// A JIT-time constant: the JIT compiles one branch and drops the other.");
-        w.Open("if (Vector256.IsHardwareAccelerated)");
-        w.Line(Vector256Float + " " + string.Join(", ", Names("v", Accumulators, " = " + Vector256Float + ".Zero")) + ";");
-        w.Open("for (; i <= " + inputs + " - " + step + "; i += " + step + ")");
-        for (int a = 0; a < Accumulators; a++)
-        {
-            string offset = a == 0 ? "(nuint)i" : "(nuint)(i + " + (a * lanes) + ")";
-            w.Line("v" + a + " = MultiplyAdd(Vector256.LoadUnsafe(ref row, " + offset + "), Vector256.LoadUnsafe(ref xs, " + offset + "), v" + a + ");");
-        }
-
-        w.Close();
-        w.Open("for (; i <= " + inputs + " - " + lanes + "; i += " + lanes + ")");
-        w.Line("v0 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)i), Vector256.LoadUnsafe(ref xs, (nuint)i), v0);");
-        w.Close();
-        w.Line("sum = Vector256.Sum(" + Combine("v", Accumulators) + ");");
-        w.Close();
-        w.Open("else");
-        w.Line("float " + string.Join(", ", Names("s", Accumulators, " = 0f")) + ";");
-        w.Open("for (; i <= " + inputs + " - " + Accumulators + "; i += " + Accumulators + ")");
-        for (int a = 0; a < Accumulators; a++)
-        {
-            string i = a == 0 ? "i" : "i + " + a;
-            w.Line("s" + a + " += " + At("row", i) + " * " + At("xs", i) + ";");
-        }
-
-        w.Close();
-        w.Line("sum = " + Combine("s", Accumulators) + ";");
-        w.Close();
-        w.Open("for (; i < " + inputs + "; i++)");
-        w.Line("sum += " + At("row", "i") + " * " + At("xs", "i") + ";");
-        w.Close();
-        w.Line(At("ys", "j") + " = " + Activate(layer, At("bias", "j") + " + sum", helpers) + ";");
-        w.Close();
-        FinishLayer(w, layer, helpers);
-        w.Close();
-    }
-
     private static void FinishLayer(SourceWriter w, LayerPlan layer, HashSet<string> helpers)
     {
         if (layer.Activation == Activation.Softmax)
         {
             helpers.Add("Softmax");
             w.Line("Softmax(y);");
+        }
+    }
+
+    /// <summary>
+    /// The narrowest index type for values below <paramref name="limit"/>: narrow indices are
+    /// fewer bytes to load per weight and a smaller table in the cache.
+    /// </summary>
+    private static string IndexType(int limit) => limit <= byte.MaxValue + 1 ? "byte" : limit <= ushort.MaxValue + 1 ? "ushort" : "int";
+
+    /// <summary>The declaration of a layer method, optimised from its first call (see <see cref="Optimized"/>).</summary>
+    private static void LayerMethod(SourceWriter w, string name)
+    {
+        w.Line(Optimized);
+        w.Open("private static void " + name + "(" + ReadOnlySpan + " x, " + Span + " y)");
+    }
+
+    /// <summary>Applies the activation to outputs first to end-1 in place (nothing for linear; softmax after).</summary>
+    private static void ActivationPass(SourceWriter w, LayerPlan layer, int first, int end, HashSet<string> helpers, bool reluDone = false)
+    {
+        if (end > first && layer.Activation != Activation.Linear && layer.Activation != Activation.Softmax && !(reluDone && layer.Activation == Activation.Relu))
+        {
+            w.Open("for (int j = " + first + "; j < " + end + "; j++)");
+            w.Line(At("ys", "j") + " = " + Activate(layer, At("ys", "j"), helpers) + ";");
+            w.Close();
         }
     }
 
@@ -321,6 +293,19 @@ internal static class LayerEmitter
 
     public static void IntTable(SourceWriter w, string type, string name, IReadOnlyList<long> values)
     {
+        if (values.Count > PackedTableThreshold && type == "byte")
+        {
+            var units = new List<char>((values.Count + 1) / 2);
+            for (int n = 0; n < values.Count; n += 2)
+            {
+                int high = n + 1 < values.Count ? (int)values[n + 1] : 0;
+                units.Add((char)((int)values[n] | (high << 8)));
+            }
+
+            PackedTable(w, type, name, units, values.Count + " values, two per UTF-16 code unit (low byte first)", values.Count % 2 == 0 ? -1 : values.Count);
+            return;
+        }
+
         if (values.Count > PackedTableThreshold && (type == "ushort" || type == "int"))
         {
             var units = new List<char>(values.Count * 2);
@@ -377,7 +362,7 @@ internal static class LayerEmitter
     /// is constant data (interned once; frozen in a Native AOT image), the span costs nothing per call.
     /// Strings keep UTF-16 code units in the CPU's byte order, so multi-unit values need little-endian.
     /// </summary>
-    private static void PackedTable(SourceWriter w, string type, string name, List<char> units, string what)
+    private static void PackedTable(SourceWriter w, string type, string name, List<char> units, string what, int length = -1)
     {
         const int UnitsPerLine = 32;
         bool needsLittleEndian = type != "ushort";
@@ -386,6 +371,7 @@ internal static class LayerEmitter
         w.Line((needsLittleEndian ? "? " : string.Empty) + "MemoryMarshal.Cast<char, " + type + ">(");
         w.Indent();
         w.Line("// " + what + ": a string literal compiles far faster than an array initializer this size.");
+        var lines = new List<string>((units.Count + UnitsPerLine - 1) / UnitsPerLine);
         var line = new System.Text.StringBuilder();
         for (int start = 0; start < units.Count; start += UnitsPerLine)
         {
@@ -395,10 +381,11 @@ internal static class LayerEmitter
                 line.Append("\\u").Append(((int)units[u]).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
             }
 
-            line.Append('"').Append(start + UnitsPerLine < units.Count ? " +" : ")" + (needsLittleEndian ? string.Empty : ";"));
-            w.Line(line.ToString());
+            lines.Add(line.Append('"').ToString());
         }
 
+        string end = ")" + (length >= 0 ? ".Slice(0, " + length + ")" : string.Empty) + (needsLittleEndian ? string.Empty : ";");
+        Concatenation(w, lines, 0, lines.Count, end);
         w.Outdent();
         if (needsLittleEndian)
         {
@@ -406,6 +393,46 @@ internal static class LayerEmitter
         }
 
         w.Outdent();
+    }
+
+    /// <summary>Literals joined per parenthesised group (<see cref="LiteralsPerGroup"/>).</summary>
+    private const int LiteralsPerGroup = 32;
+
+    /// <summary>
+    /// Writes <c>"..." + "..." + ...</c> for lines first to end-1, then <paramref name="suffix"/>.
+    /// More than <see cref="LiteralsPerGroup"/> literals are nested in parenthesised groups of at
+    /// most that many, so that the expression tree stays shallow: a flat chain of 700 literals (a
+    /// 784→300 layer's weights) overflowed the stack of the trimming analyzer in `dotnet publish`
+    /// with Native AOT (AD0001, InsufficientExecutionStackException).
+    /// </summary>
+    private static void Concatenation(SourceWriter w, List<string> lines, int first, int end, string suffix)
+    {
+        int count = end - first;
+        if (count <= LiteralsPerGroup)
+        {
+            for (int n = first; n < end; n++)
+            {
+                w.Line(lines[n] + (n < end - 1 ? " +" : suffix));
+            }
+
+            return;
+        }
+
+        int size = LiteralsPerGroup;
+        while ((long)size * LiteralsPerGroup < count)
+        {
+            size *= LiteralsPerGroup;
+        }
+
+        for (int start = first; start < end; start += size)
+        {
+            int stop = Math.Min(end, start + size);
+            w.Line("(");
+            w.Indent();
+            Concatenation(w, lines, start, stop, string.Empty);
+            w.Outdent();
+            w.Line(")" + (stop < end ? " +" : suffix));
+        }
     }
 
     private static void AddLittleEndian(List<char> units, int bits)

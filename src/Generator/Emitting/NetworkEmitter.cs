@@ -209,6 +209,7 @@ internal static class NetworkEmitter
             w.Line();
             LayerEmitter.FloatTable(w, "OutputShift", model.Postprocessing.Shift.ToArray());
             w.Line();
+            w.Line(Optimized);
             w.Open("private static void Postprocess(" + Span + " y)");
             w.Line(RefTo("float", "ys", "y"));
             w.Line(RefTo("float", "scale", "OutputScale"));
@@ -227,6 +228,7 @@ internal static class NetworkEmitter
     private static void EmitForward(SourceWriter w, NetworkPlan plan)
     {
         w.Line("/// <summary>One prediction; the caller has checked the lengths. Scratch space is on the stack.</summary>");
+        w.Line(Optimized);
         w.Open("public static void Forward(" + ReadOnlySpan + " input, " + Span + " output)");
         string current;
         if (plan.ReadsInputDirectly)
@@ -272,7 +274,7 @@ internal static class NetworkEmitter
         bool scale = plan.InputShift != null;
         int unused = model.InputSize - plan.UsedInputs.Length;
         w.Line("// Input: " + model.InputSize + " raw features" + (gather ? "; " + SourceWriter.Plural(unused, "feature") + " read by no weight " + (unused == 1 ? "is" : "are") + " skipped" : string.Empty)
-            + (scale ? "; x' = (x - shift) * scale per feature." : "."));
+            + (scale ? "; x' = (x - shift) * scale per feature." : plan.PreprocessingFolded ? "; the preprocessing is folded into layer 1." : "."));
         string indexType = model.InputSize <= ushort.MaxValue + 1 ? "ushort" : "int";
         if (gather)
         {
@@ -288,6 +290,7 @@ internal static class NetworkEmitter
             w.Line();
         }
 
+        w.Line(Optimized);
         w.Open("private static void Preprocess(" + ReadOnlySpan + " input, " + Span + " x)");
         w.Line(RefTo("float", "raw", "input"));
         w.Line(RefTo("float", "xs", "x"));
@@ -324,6 +327,11 @@ internal static class NetworkEmitter
         if (layer.RemovedNeurons > 0)
         {
             changes.Add(SourceWriter.Plural(layer.RemovedNeurons, "neuron") + " removed (no outgoing weights)");
+        }
+
+        if (layer.Number == 1 && plan.PreprocessingFolded)
+        {
+            changes.Add("the input preprocessing folded into the weights and biases, so that it reads raw features and a raw zero is a zero");
         }
 
         if (layer.FoldedNeurons > 0)
@@ -382,6 +390,7 @@ internal static class NetworkEmitter
         {
             w.Line();
             w.Line("/// <summary>Softmax in place, with the largest value subtracted first so that Exp cannot overflow.</summary>");
+            w.Line(Optimized);
             w.Open("private static void Softmax(" + Span + " z)");
             w.Line("float max = float.NegativeInfinity;");
             w.Open("for (int j = 0; j < z.Length; j++)");

@@ -1,3 +1,4 @@
+using System;
 using System.Globalization;
 
 namespace Prunet.Generator.Planning;
@@ -9,25 +10,29 @@ internal enum KernelRequest
     Unrolled = 1,
     SparseRows = 2,
     DenseSimd = 3,
+    BlockSparse = 4,
+    SparseColumns = 5,
 }
 
 /// <summary>
-/// Chooses the kernel of each layer. The rule (docs/generator.md, "Kernel choice"):
-/// <list type="number">
-/// <item>At most <see cref="AutoUnrollWeights"/> nonzero weights: <see cref="LayerKernel.Unrolled"/>.
-/// Straight-line code has no loads of weights or indices and no loop overhead, and that many
-/// statements compile quickly.</item>
-/// <item>Otherwise, no weight of the computed layer is zero (a dense layer): <see cref="LayerKernel.DenseSimd"/>.</item>
-/// <item>Otherwise <see cref="LayerKernel.SparseRows"/>: only nonzero weights are stored and touched.</item>
+/// Chooses the kernel of each layer. Auto estimates each kernel's cost in CPU cycles from the
+/// layer's counts (<see cref="Cost"/>, the cost model of docs/performance.md, fitted to
+/// BenchmarkDotNet runs on an AVX2+FMA core) and takes the cheapest among the kernels that
+/// store no pruned weight:
+/// <list type="bullet">
+/// <item><see cref="LayerKernel.Unrolled"/> only for at most <see cref="AutoUnrollWeights"/>
+/// nonzero weights (straight-line code costs JIT time and code size per weight);</item>
+/// <item><see cref="LayerKernel.DenseSimd"/> only when no weight of the computed layer is zero;</item>
+/// <item><see cref="LayerKernel.BlockSparse"/> only when every kept block of eight outputs is
+/// full (a layer pruned in blocks of 8, <c>blockSize</c> in the model file, or one whose zeros
+/// happen to fall that way);</item>
+/// <item><see cref="LayerKernel.SparseColumns"/> only when the layer's inputs are ReLU outputs,
+/// about half of them exactly zero at run time;</item>
+/// <item><see cref="LayerKernel.SparseRows"/> always.</item>
 /// </list>
-/// Auto never emits a pruned weight, not even as a zero in a table: that is the generator's
-/// promise. It costs speed in the middle range: on a 784→300 layer (AMD EPYC, AVX2+FMA, .NET 10)
-/// SparseRows took 5.8 µs at 5% density, 11 µs at 10%, 20 µs at 15%, 23 µs at 20%, 31 µs at 25%,
-/// while DenseSimd, which streams every weight, zeros included, took 18–21 µs at any density.
-/// <c>Kernel = PrunedNetworkKernel.DenseSimd</c> buys that speed knowingly; block pruning gives
-/// SIMD without zeros.
-/// A forced kernel applies to every layer, except that Unrolled falls back to SparseRows (with
-/// warning PRN011) on layers above <see cref="MaxUnrolledWeights"/> or rows above
+/// Auto never emits a pruned weight, not even as a zero in a table. A forced kernel applies to
+/// every layer and may store zeros (DenseSimd, BlockSparse), except that Unrolled falls back to
+/// SparseRows (warning PRN011) on layers above <see cref="MaxUnrolledWeights"/> or rows above
 /// <see cref="MaxUnrolledRow"/>: a fully unrolled 784→300 layer was measured at 200–450 ms of
 /// JIT time and 4× slower than a plain sparse loop.
 /// </summary>
@@ -46,29 +51,109 @@ internal static class KernelChoice
     /// </summary>
     public const int MaxUnrolledRow = 1024;
 
-    public static (LayerKernel Kernel, string Reason, bool Refused) Choose(KernelRequest request, int nonzeros, int longestRow, double density)
+    /// <summary>Fraction of inputs assumed exactly zero after a ReLU (the cost model's guess; measured 0.4–0.7 on Fashion-MNIST).</summary>
+    public const double ReluZeroFraction = 0.5;
+
+    private const string Requested = "requested by Kernel or PrunetDefaultKernel";
+
+    public static (LayerKernel Kernel, string Reason, bool Refused) Choose(KernelRequest request, LayerPlan layer, bool inputsOftenZero)
     {
-        string counts = nonzeros.ToString(CultureInfo.InvariantCulture) + " nonzero weights";
-        string dens = (density * 100).ToString("0.#", CultureInfo.InvariantCulture) + "% dense";
         switch (request)
         {
             case KernelRequest.Unrolled:
-                return nonzeros <= MaxUnrolledWeights && longestRow <= MaxUnrolledRow
-                    ? (LayerKernel.Unrolled, "requested by Kernel or PrunetDefaultKernel", false)
-                    : (LayerKernel.SparseRows, "Unrolled was asked for, but " + counts + " are too many to unroll", true);
+                return layer.Nonzeros <= MaxUnrolledWeights && layer.LongestRow <= MaxUnrolledRow
+                    ? (LayerKernel.Unrolled, Requested, false)
+                    : (LayerKernel.SparseRows, "Unrolled was asked for, but " + Count(layer.Nonzeros) + " nonzero weights are too many to unroll", true);
             case KernelRequest.SparseRows:
-                return (LayerKernel.SparseRows, "requested by Kernel or PrunetDefaultKernel", false);
+                return (LayerKernel.SparseRows, Requested, false);
             case KernelRequest.DenseSimd:
-                return (LayerKernel.DenseSimd, "requested by Kernel or PrunetDefaultKernel", false);
-            default:
-                if (nonzeros <= AutoUnrollWeights)
-                {
-                    return (LayerKernel.Unrolled, "Auto: " + counts + ", at most " + AutoUnrollWeights, false);
-                }
+                return (LayerKernel.DenseSimd, Requested, false);
+            case KernelRequest.BlockSparse:
+                return (LayerKernel.BlockSparse, Requested, false);
+            case KernelRequest.SparseColumns:
+                return (LayerKernel.SparseColumns, Requested, false);
+        }
 
-                return density >= 1.0
-                    ? (LayerKernel.DenseSimd, "Auto: " + dens + ", no pruned weight to store", false)
-                    : (LayerKernel.SparseRows, "Auto: " + dens + ", only nonzero weights stored", false);
+        LayerKernel best = LayerKernel.SparseRows;
+        double bestCost = Cost(LayerKernel.SparseRows, layer, inputsOftenZero);
+        foreach (LayerKernel candidate in new[] { LayerKernel.Unrolled, LayerKernel.DenseSimd, LayerKernel.BlockSparse, LayerKernel.SparseColumns })
+        {
+            if (!Admissible(candidate, layer, inputsOftenZero))
+            {
+                continue;
+            }
+
+            double cost = Cost(candidate, layer, inputsOftenZero);
+            if (cost < bestCost)
+            {
+                best = candidate;
+                bestCost = cost;
+            }
+        }
+
+        return (best, "Auto: " + Describe(best, layer) + ", about " + Count((long)Math.Round(bestCost)) + " cycles", false);
+    }
+
+    /// <summary>Whether Auto may use the kernel on the layer: it must store no pruned weight (and unroll only small layers).</summary>
+    public static bool Admissible(LayerKernel kernel, LayerPlan layer, bool inputsOftenZero) => kernel switch
+    {
+        LayerKernel.Unrolled => layer.Nonzeros <= AutoUnrollWeights,
+        LayerKernel.DenseSimd => layer.Nonzeros == (long)layer.Inputs * layer.Outputs && layer.Outputs >= BlockStructure.Width,
+        LayerKernel.BlockSparse => layer.Blocks.Aligned,
+        LayerKernel.SparseColumns => inputsOftenZero,
+        _ => true,
+    };
+
+    /// <summary>
+    /// Estimated cycles for one call of the layer on an AVX2+FMA core (two 256-bit FMA and three
+    /// loads per cycle). Per nonzero weight: an unrolled term about 0.6 (two loads, a literal and
+    /// an input, no index); a compressed row about 1 (three loads: weight, index, input); a
+    /// compressed column about 1.5 per weight of a nonzero input (a load and a store of the output
+    /// on top) plus about 8 per input for the test and its mispredictions (zeros after a ReLU
+    /// follow no pattern a branch predictor can learn); a kept block of eight
+    /// about 1 (the same three loads for eight multiply-adds); a dense block of eight about 0.6
+    /// (four blocks share one broadcast). Plus a per-row or per-block overhead (loop, horizontal
+    /// sum, activation). docs/performance.md has the measurements the constants come from.
+    /// </summary>
+    public static double Cost(LayerKernel kernel, LayerPlan layer, bool inputsOftenZero)
+    {
+        BlockStructure blocks = layer.Blocks;
+        double zero = inputsOftenZero ? ReluZeroFraction : 0.0;
+        switch (kernel)
+        {
+            case LayerKernel.Unrolled:
+                return (0.6 * layer.Nonzeros) + (2.0 * layer.Outputs);
+            case LayerKernel.DenseSimd:
+                return (0.6 * blocks.Blocks * layer.Inputs) + (8.0 * blocks.Blocks) + (blocks.TailRows * ((0.7 * layer.Inputs / BlockStructure.Width) + 12.0));
+            case LayerKernel.BlockSparse:
+                return (1.0 * blocks.KeptBlocks) + (10.0 * blocks.Blocks) + (1.0 * blocks.TailNonzeros) + (6.0 * blocks.TailRows);
+            case LayerKernel.SparseColumns:
+                return (1.5 * (1.0 - zero) * layer.Nonzeros) + (8.0 * layer.Inputs) + (2.0 * layer.Outputs);
+            default:
+                return (1.0 * layer.Nonzeros) + (6.0 * layer.Outputs);
         }
     }
+
+    private static string Describe(LayerKernel kernel, LayerPlan layer)
+    {
+        string nonzeros = Count(layer.Nonzeros) + " nonzero weights";
+        switch (kernel)
+        {
+            case LayerKernel.Unrolled:
+                return nonzeros + ", at most " + AutoUnrollWeights + " unrolled";
+            case LayerKernel.DenseSimd:
+                return "dense, " + Plural(layer.Blocks.Blocks, "block") + " of 8 outputs" + (layer.Blocks.TailRows > 0 ? " and " + Plural(layer.Blocks.TailRows, "row") : string.Empty);
+            case LayerKernel.BlockSparse:
+                string hint = layer.Original.BlockSize >= BlockStructure.Width ? " (blockSize " + layer.Original.BlockSize + " in the model file)" : " (found in the weights)";
+                return Count(layer.Blocks.KeptBlocks) + " of " + Count((long)layer.Blocks.Blocks * layer.Inputs) + " blocks of 8 outputs kept" + hint;
+            case LayerKernel.SparseColumns:
+                return nonzeros + ", inputs are ReLU outputs (about " + (ReluZeroFraction * 100).ToString("0", CultureInfo.InvariantCulture) + "% zero, skipped)";
+            default:
+                return nonzeros + " (" + (layer.Density * 100).ToString("0.#", CultureInfo.InvariantCulture) + "% dense)";
+        }
+    }
+
+    private static string Count(long value) => value.ToString("#,0", CultureInfo.InvariantCulture);
+
+    private static string Plural(long value, string noun) => Count(value) + " " + noun + (value == 1 ? string.Empty : "s");
 }

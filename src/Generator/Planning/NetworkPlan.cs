@@ -11,8 +11,23 @@ internal enum LayerKernel
     /// <summary>Compressed sparse rows over constant tables: nonzero weights, narrow column indices, row starts.</summary>
     SparseRows,
 
-    /// <summary>All remaining weights in a constant row-major table, 256-bit vectors when available.</summary>
+    /// <summary>
+    /// Every remaining weight in constant tables, eight outputs at a time: one broadcast input times
+    /// a vector of eight weights, several blocks of outputs per pass; 256-bit vectors when available.
+    /// </summary>
     DenseSimd,
+
+    /// <summary>
+    /// Blocks of eight outputs sharing one input: only kept blocks are stored and visited, each one
+    /// broadcast input times one vector of weights added into a vector of eight outputs.
+    /// </summary>
+    BlockSparse,
+
+    /// <summary>
+    /// Compressed columns, input-major: an input that is exactly zero at run time (a ReLU output, a
+    /// blank pixel) skips its whole column; the others add their nonzero weights into the outputs.
+    /// </summary>
+    SparseColumns,
 }
 
 /// <summary>
@@ -26,6 +41,7 @@ internal sealed class NetworkPlan
         int[] usedInputs,
         float[]? inputShift,
         float[]? inputScale,
+        bool preprocessingFolded,
         IReadOnlyList<LayerPlan> layers,
         int droppedLayers,
         IReadOnlyList<PlanWarning> warnings)
@@ -34,6 +50,7 @@ internal sealed class NetworkPlan
         UsedInputs = usedInputs;
         InputShift = inputShift;
         InputScale = inputScale;
+        PreprocessingFolded = preprocessingFolded;
         Layers = layers;
         DroppedLayers = droppedLayers;
         Warnings = warnings;
@@ -51,8 +68,19 @@ internal sealed class NetworkPlan
     /// <summary>Preprocessing scale for each used input, or null when the model has no preprocessing.</summary>
     public float[]? InputScale { get; }
 
-    /// <summary>True when the first layer can read the caller's input span as it is: every feature used, in order, unscaled.</summary>
-    public bool ReadsInputDirectly => InputShift == null && UsedInputs.Length == Model.InputSize && Layers[0].Inputs == Model.InputSize;
+    /// <summary>
+    /// True when the model's preprocessing was folded into the first layer's weights and biases
+    /// (<see cref="NetworkPlanner"/>): the first layer reads raw features, and a raw zero stays a zero.
+    /// </summary>
+    public bool PreprocessingFolded { get; }
+
+    /// <summary>
+    /// True when the first layer reads the caller's input span as it is: no preprocessing left, and
+    /// either every feature is used in order or the first layer addresses raw features itself
+    /// (<see cref="LayerPlan.InputIndices"/>).
+    /// </summary>
+    public bool ReadsInputDirectly => InputShift == null && DroppedLayers == 0 && UsedInputs.Length > 0
+        && ((UsedInputs.Length == Model.InputSize && Layers[0].Inputs == Model.InputSize) || Layers[0].InputIndices != null);
 
     /// <summary>The layers to compute, first to last; never empty (the output layer always remains).</summary>
     public IReadOnlyList<LayerPlan> Layers { get; }
@@ -82,8 +110,9 @@ internal sealed class NetworkPlan
 /// <summary>One dense layer after planning.</summary>
 internal sealed class LayerPlan
 {
-    public LayerPlan(int number, bool isLast, DenseLayer original, int inputs, int outputs, float[] weights, float[] bias, int removedNeurons, int foldedNeurons, LayerKernel kernel, string kernelReason)
+    public LayerPlan(int number, bool isLast, DenseLayer original, int inputs, int outputs, float[] weights, float[] bias, int removedNeurons, int foldedNeurons, LayerKernel kernel, string kernelReason, int[]? inputIndices = null)
     {
+        InputIndices = inputIndices;
         Number = number;
         IsLast = isLast;
         Original = original;
@@ -112,6 +141,7 @@ internal sealed class LayerPlan
         }
 
         LongestRow = longest;
+        Blocks = BlockStructure.Of(weights, outputs, inputs);
     }
 
     /// <summary>Position in the model file, from 1.</summary>
@@ -156,6 +186,36 @@ internal sealed class LayerPlan
     public string KernelReason { get; }
 
     public float Weight(int output, int input) => Weights[(output * Inputs) + input];
+
+    /// <summary>
+    /// For a first layer that reads the caller's raw features directly although some are never
+    /// read: the raw feature of each column, ascending. Null when column i reads element i.
+    /// </summary>
+    public int[]? InputIndices { get; }
+
+    /// <summary>The element of the layer's input span that column <paramref name="column"/> reads.</summary>
+    public int InputIndex(int column) => InputIndices == null ? column : InputIndices[column];
+
+    /// <summary>Length of the input span the layer reads.</summary>
+    public int InputSpan => InputIndices == null ? Inputs : (Inputs == 0 ? 0 : InputIndices[Inputs - 1] + 1);
+
+    /// <summary>How the nonzero weights fall into blocks of eight outputs.</summary>
+    public BlockStructure Blocks { get; }
+
+    /// <summary>Nonzero weights in column <paramref name="input"/>.</summary>
+    public int ColumnNonzeros(int input)
+    {
+        int count = 0;
+        for (int j = 0; j < Outputs; j++)
+        {
+            if (Weights[(j * Inputs) + input] != 0f)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
 }
 
 /// <summary>A request the plan could not follow, such as unrolling a layer too large for it.</summary>

@@ -41,6 +41,13 @@ internal static class NetworkPlanner
             }
         }
 
+        // Layers pruned in blocks of eight outputs (dense layers are not: they keep every neuron).
+        var blockPruned = new bool[count];
+        for (int k = 0; k < count; k++)
+        {
+            blockPruned[k] = layers[k].NonzeroCount < layers[k].WeightCount && BlockStructure.IsAligned(layers[k]);
+        }
+
         bool changed = true;
         while (changed)
         {
@@ -58,9 +65,30 @@ internal static class NetworkPlanner
 
                     if (!HasOutgoing(next, alive[k + 1], j))
                     {
-                        alive[k][j] = false;
-                        removed[k]++;
-                        changed = true;
+                        // In a block-pruned layer a neuron goes only with its whole block of
+                        // outputs: removing one alone would shift the rows after it out of their
+                        // blocks, and the layer would lose its block-sparse kernel for one neuron.
+                        int group = j / BlockStructure.Width * BlockStructure.Width;
+                        bool inWholeBlock = blockPruned[k] && group + BlockStructure.Width <= layer.OutputSize;
+                        if (!inWholeBlock)
+                        {
+                            alive[k][j] = false;
+                            removed[k]++;
+                            changed = true;
+                        }
+                        else if (BlockHasNoOutgoing(next, alive[k], alive[k + 1], group))
+                        {
+                            for (int g = group; g < group + BlockStructure.Width; g++)
+                            {
+                                if (alive[k][g])
+                                {
+                                    alive[k][g] = false;
+                                    removed[k]++;
+                                }
+                            }
+
+                            changed = true;
+                        }
                     }
                     else if (!HasIncoming(layer, k == 0 ? null : alive[k - 1], j))
                     {
@@ -96,6 +124,7 @@ internal static class NetworkPlanner
         }
 
         int[] usedInputs = first == 0 ? UsedColumns(layers[0], alive[0]) : Array.Empty<int>();
+        bool fold = first == 0 && model.Preprocessing != null && CanFold(model.Preprocessing, usedInputs);
         var plans = new List<LayerPlan>();
         var warnings = new List<PlanWarning>();
         for (int k = first; k < count; k++)
@@ -114,20 +143,30 @@ internal static class NetworkPlanner
                 }
             }
 
+            if (k == 0 && fold)
+            {
+                FoldPreprocessing(model.Preprocessing!, columns, weights, bias[k], rows, layerBias);
+            }
+
             // The kernel depends on the remaining weights, so build the layer once to count them.
+            bool inputsOftenZero = k > first && layers[k - 1].Activation == Activation.Relu;
             var counted = new LayerPlan(k + 1, k == count - 1, layer, columns.Length, rows.Length, weights, layerBias, removed[k], folded[k], LayerKernel.SparseRows, string.Empty);
-            (LayerKernel kernel, string reason, bool refused) = KernelChoice.Choose(request, counted.Nonzeros, counted.LongestRow, counted.Density);
+            (LayerKernel kernel, string reason, bool refused) = KernelChoice.Choose(request, counted, inputsOftenZero);
             if (refused)
             {
                 warnings.Add(new PlanWarning(k + 1, counted.Nonzeros, counted.LongestRow));
             }
 
-            plans.Add(new LayerPlan(k + 1, k == count - 1, layer, columns.Length, rows.Length, weights, layerBias, removed[k], folded[k], kernel, reason));
+            // A first layer that addresses its inputs by index reads the caller's raw features in
+            // place, skipped features and all, when no preprocessing is left to apply.
+            bool rawInput = k == 0 && (model.Preprocessing == null || fold);
+            int[]? inputIndices = rawInput && kernel != LayerKernel.DenseSimd && columns.Length != model.InputSize && columns.Length > 0 ? columns : null;
+            plans.Add(new LayerPlan(k + 1, k == count - 1, layer, columns.Length, rows.Length, weights, layerBias, removed[k], folded[k], kernel, reason, inputIndices));
         }
 
         float[]? shift = null;
         float[]? scale = null;
-        if (model.Preprocessing != null)
+        if (model.Preprocessing != null && !fold)
         {
             shift = new float[usedInputs.Length];
             scale = new float[usedInputs.Length];
@@ -138,7 +177,7 @@ internal static class NetworkPlanner
             }
         }
 
-        return new NetworkPlan(model, usedInputs, shift, scale, plans, first, warnings);
+        return new NetworkPlan(model, usedInputs, shift, scale, fold, plans, first, warnings);
     }
 
     /// <summary>An activation applied to one value, exactly as the reference interpreter does it.</summary>
@@ -160,6 +199,65 @@ internal static class NetworkPlanner
                 // Softmax is only allowed on the last layer, whose neurons are never folded.
                 throw new InvalidOperationException("cannot fold a constant through " + activation);
         }
+    }
+
+    /// <summary>
+    /// Preprocessing is folded into the first layer when a raw zero is within this many standard
+    /// deviations of the feature's mean (|shift × scale| at most this). Folding computes
+    /// (W∘c)·x + (b − (W∘c)·s) instead of W·((x − s)∘c) + b: the two sums cancel by about
+    /// |s·c| / |(x − s)·c|, so a feature far from zero (a year, 2000 ± 10) would lose digits, while
+    /// standardised pixels (|s·c| ≈ 0.8 on Fashion-MNIST) lose nothing that matters.
+    /// </summary>
+    public const double FoldLimit = 4.0;
+
+    private static bool CanFold(InputPreprocessing preprocessing, int[] usedInputs)
+    {
+        foreach (int i in usedInputs)
+        {
+            if (Math.Abs((double)preprocessing.Shift[i] * preprocessing.Scale[i]) > FoldLimit)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// W·((x − s)∘c) + b = (W∘c)·x + (b − (W∘c)·s): scales each column by its feature's scale and
+    /// moves the shift into the biases (in double, rounded once), so that the first layer takes raw
+    /// features and a raw zero input (a blank pixel) is a zero the kernels can skip.
+    /// </summary>
+    private static void FoldPreprocessing(InputPreprocessing preprocessing, int[] columns, float[] weights, double[] fullBias, int[] rows, float[] bias)
+    {
+        for (int r = 0; r < rows.Length; r++)
+        {
+            double b = fullBias[rows[r]];
+            for (int c = 0; c < columns.Length; c++)
+            {
+                ref float w = ref weights[(r * columns.Length) + c];
+                if (w != 0f)
+                {
+                    w = (float)((double)w * preprocessing.Scale[columns[c]]);
+                    b -= (double)w * preprocessing.Shift[columns[c]];
+                }
+            }
+
+            bias[r] = (float)b;
+        }
+    }
+
+    private static bool BlockHasNoOutgoing(DenseLayer next, bool[] alive, bool[] nextAlive, int group)
+    {
+        for (int g = group; g < group + BlockStructure.Width; g++)
+        {
+            if (alive[g] && HasOutgoing(next, nextAlive, g))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool HasOutgoing(DenseLayer next, bool[] nextAlive, int j)

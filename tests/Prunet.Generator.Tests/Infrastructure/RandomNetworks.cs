@@ -103,6 +103,69 @@ public static class RandomNetworks
         return new PrunedModel(task, layers);
     }
 
+    /// <summary>
+    /// A network whose hidden layers are pruned in aligned blocks of 8 outputs sharing one input
+    /// (blockSize 8, the partial last block included), ReLU between layers so that inputs of later
+    /// layers are often exactly zero, and preprocessing either folded (|shift × scale| small) or
+    /// not (a shift far from zero): what BlockSparse, SparseColumns and the folding exist for.
+    /// </summary>
+    public static PrunedModel BlockPruned(Random rng)
+    {
+        bool classification = rng.Next(2) == 0;
+        int depth = rng.Next(2, 4);
+        int inputs = rng.Next(3, 41);
+        var layers = new List<DenseLayer>();
+        int fanIn = inputs;
+        for (int k = 0; k < depth; k++)
+        {
+            bool last = k == depth - 1;
+            int fanOut = last ? (classification ? rng.Next(2, 11) : rng.Next(1, 4)) : rng.Next(8, 49);
+            float limit = 2f / MathF.Sqrt(fanIn);
+            float[] weights = Values(rng, fanIn * fanOut, -limit, limit);
+            double pruned = new[] { 0.0, 0.5, 0.9 }[rng.Next(3)];
+            for (int b = 0; b * 8 < fanOut; b++)
+            {
+                for (int i = 0; i < fanIn; i++)
+                {
+                    if (rng.NextDouble() < pruned)
+                    {
+                        for (int j = b * 8; j < Math.Min(fanOut, (b + 1) * 8); j++)
+                        {
+                            weights[(j * fanIn) + i] = 0f;
+                        }
+                    }
+                }
+            }
+
+            Activation activation = last ? (classification ? Activation.Softmax : Activation.Linear) : (rng.Next(4) == 0 ? Activation.Tanh : Activation.Relu);
+            layers.Add(new DenseLayer(fanIn, fanOut, activation, weights, Values(rng, fanOut, -0.5f, 0.5f), blockSize: fanOut >= 8 ? 8 : 1));
+            fanIn = fanOut;
+        }
+
+        InputPreprocessing? pre = rng.Next(3) switch
+        {
+            0 => null,
+            1 => new InputPreprocessing(Values(rng, inputs, -1, 1), Values(rng, inputs, 0.5f, 2f)),
+            _ => new InputPreprocessing(Values(rng, inputs, 50, 100), Values(rng, inputs, 0.5f, 1f)), // not folded: |shift × scale| > 4
+        };
+        return new PrunedModel(classification ? ModelTask.Classification : ModelTask.Regression, layers, pre);
+    }
+
+    /// <summary>Rows of random values in [min, max] with about half of them exactly zero, as after a ReLU or in a blank image.</summary>
+    public static float[] ValuesWithZeros(Random rng, int count, float min, float max)
+    {
+        float[] values = Values(rng, count, min, max);
+        for (int n = 0; n < count; n++)
+        {
+            if (rng.Next(2) == 0)
+            {
+                values[n] = 0f;
+            }
+        }
+
+        return values;
+    }
+
     public static float[] Values(Random rng, int count, float min, float max)
     {
         var values = new float[count];

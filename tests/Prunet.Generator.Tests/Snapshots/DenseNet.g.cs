@@ -86,6 +86,7 @@ namespace Prunet.Generated
     file static class DenseNetInference
     {
         /// <summary>One prediction; the caller has checked the lengths. Scratch space is on the stack.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Forward(ReadOnlySpan<float> input, Span<float> output)
         {
             Span<float> h1 = stackalloc float[3];
@@ -97,51 +98,33 @@ namespace Prunet.Generated
         // Model file: 12 of 12 weights nonzero (0.0% sparse).
         // Computed: 4 → 3, 12 multiply-adds.
         // Kernel: DenseSimd (requested by Kernel or PrunetDefaultKernel).
-        /// <summary>The weights of Layer1, row-major [3, 4], pruned weights as zeros.</summary>
-        private static ReadOnlySpan<float> Layer1Weights => new float[] { 0.1f, 0.2f, 0.3f, 0.4f, -0.5f, 0.6f, -0.7f, 0.8f, 0.9f, -1f, 1.1f, -1.2f };
+        /// <summary>The weights of outputs 0 to 2 of Layer1 (fewer than 8 outputs: no whole block), row-major, pruned weights as zeros.</summary>
+        private static ReadOnlySpan<float> Layer1TailWeights => new float[] { 0.1f, 0.2f, 0.3f, 0.4f, -0.5f, 0.6f, -0.7f, 0.8f, 0.9f, -1f, 1.1f, -1.2f };
 
         private static ReadOnlySpan<float> Layer1Bias => new float[] { 0f, 0.5f, -0.5f };
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1(ReadOnlySpan<float> x, Span<float> y)
         {
             ref float xs = ref MemoryMarshal.GetReference(x);
             ref float ys = ref MemoryMarshal.GetReference(y);
-            ref float weights = ref MemoryMarshal.GetReference(Layer1Weights);
             ref float bias = ref MemoryMarshal.GetReference(Layer1Bias);
+            // Outputs 0 to 2 (fewer than 8 outputs: no whole block), row by row.
+            ref float tail = ref MemoryMarshal.GetReference(Layer1TailWeights);
             for (int j = 0; j < 3; j++)
             {
-                ref float row = ref Unsafe.Add(ref weights, j * 4);
+                ref float row = ref Unsafe.Add(ref tail, j * 4);
                 int i = 0;
                 float sum;
-                // A JIT-time constant: the JIT compiles one branch and drops the other.
-                if (Vector256.IsHardwareAccelerated)
+                float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+                for (; i <= 0; i += 4)
                 {
-                    Vector256<float> v0 = Vector256<float>.Zero, v1 = Vector256<float>.Zero, v2 = Vector256<float>.Zero, v3 = Vector256<float>.Zero;
-                    for (; i <= 4 - 32; i += 32)
-                    {
-                        v0 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)i), Vector256.LoadUnsafe(ref xs, (nuint)i), v0);
-                        v1 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)(i + 8)), Vector256.LoadUnsafe(ref xs, (nuint)(i + 8)), v1);
-                        v2 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)(i + 16)), Vector256.LoadUnsafe(ref xs, (nuint)(i + 16)), v2);
-                        v3 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)(i + 24)), Vector256.LoadUnsafe(ref xs, (nuint)(i + 24)), v3);
-                    }
-                    for (; i <= 4 - 8; i += 8)
-                    {
-                        v0 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)i), Vector256.LoadUnsafe(ref xs, (nuint)i), v0);
-                    }
-                    sum = Vector256.Sum(((v0 + v1) + (v2 + v3)));
+                    s0 += Unsafe.Add(ref row, i) * Unsafe.Add(ref xs, i);
+                    s1 += Unsafe.Add(ref row, i + 1) * Unsafe.Add(ref xs, i + 1);
+                    s2 += Unsafe.Add(ref row, i + 2) * Unsafe.Add(ref xs, i + 2);
+                    s3 += Unsafe.Add(ref row, i + 3) * Unsafe.Add(ref xs, i + 3);
                 }
-                else
-                {
-                    float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-                    for (; i <= 4 - 4; i += 4)
-                    {
-                        s0 += Unsafe.Add(ref row, i) * Unsafe.Add(ref xs, i);
-                        s1 += Unsafe.Add(ref row, i + 1) * Unsafe.Add(ref xs, i + 1);
-                        s2 += Unsafe.Add(ref row, i + 2) * Unsafe.Add(ref xs, i + 2);
-                        s3 += Unsafe.Add(ref row, i + 3) * Unsafe.Add(ref xs, i + 3);
-                    }
-                    sum = ((s0 + s1) + (s2 + s3));
-                }
+                sum = ((s0 + s1) + (s2 + s3));
                 for (; i < 4; i++)
                 {
                     sum += Unsafe.Add(ref row, i) * Unsafe.Add(ref xs, i);
@@ -154,51 +137,26 @@ namespace Prunet.Generated
         // Model file: 7 of 9 weights nonzero (22.2% sparse).
         // Computed: 3 → 3, 7 multiply-adds.
         // Kernel: DenseSimd (requested by Kernel or PrunetDefaultKernel).
-        /// <summary>The weights of Layer2, row-major [3, 3], pruned weights as zeros.</summary>
-        private static ReadOnlySpan<float> Layer2Weights => new float[] { 1f, 0f, -1f, 0.5f, 0.5f, 0.5f, -2f, 1f, 0f };
+        /// <summary>The weights of outputs 0 to 2 of Layer2 (fewer than 8 outputs: no whole block), row-major, pruned weights as zeros.</summary>
+        private static ReadOnlySpan<float> Layer2TailWeights => new float[] { 1f, 0f, -1f, 0.5f, 0.5f, 0.5f, -2f, 1f, 0f };
 
         private static ReadOnlySpan<float> Layer2Bias => new float[] { 0.01f, 0.02f, 0.03f };
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer2(ReadOnlySpan<float> x, Span<float> y)
         {
             ref float xs = ref MemoryMarshal.GetReference(x);
             ref float ys = ref MemoryMarshal.GetReference(y);
-            ref float weights = ref MemoryMarshal.GetReference(Layer2Weights);
             ref float bias = ref MemoryMarshal.GetReference(Layer2Bias);
+            // Outputs 0 to 2 (fewer than 8 outputs: no whole block), row by row.
+            ref float tail = ref MemoryMarshal.GetReference(Layer2TailWeights);
             for (int j = 0; j < 3; j++)
             {
-                ref float row = ref Unsafe.Add(ref weights, j * 3);
+                ref float row = ref Unsafe.Add(ref tail, j * 3);
                 int i = 0;
                 float sum;
-                // A JIT-time constant: the JIT compiles one branch and drops the other.
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> v0 = Vector256<float>.Zero, v1 = Vector256<float>.Zero, v2 = Vector256<float>.Zero, v3 = Vector256<float>.Zero;
-                    for (; i <= 3 - 32; i += 32)
-                    {
-                        v0 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)i), Vector256.LoadUnsafe(ref xs, (nuint)i), v0);
-                        v1 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)(i + 8)), Vector256.LoadUnsafe(ref xs, (nuint)(i + 8)), v1);
-                        v2 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)(i + 16)), Vector256.LoadUnsafe(ref xs, (nuint)(i + 16)), v2);
-                        v3 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)(i + 24)), Vector256.LoadUnsafe(ref xs, (nuint)(i + 24)), v3);
-                    }
-                    for (; i <= 3 - 8; i += 8)
-                    {
-                        v0 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)i), Vector256.LoadUnsafe(ref xs, (nuint)i), v0);
-                    }
-                    sum = Vector256.Sum(((v0 + v1) + (v2 + v3)));
-                }
-                else
-                {
-                    float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-                    for (; i <= 3 - 4; i += 4)
-                    {
-                        s0 += Unsafe.Add(ref row, i) * Unsafe.Add(ref xs, i);
-                        s1 += Unsafe.Add(ref row, i + 1) * Unsafe.Add(ref xs, i + 1);
-                        s2 += Unsafe.Add(ref row, i + 2) * Unsafe.Add(ref xs, i + 2);
-                        s3 += Unsafe.Add(ref row, i + 3) * Unsafe.Add(ref xs, i + 3);
-                    }
-                    sum = ((s0 + s1) + (s2 + s3));
-                }
+                float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+                sum = ((s0 + s1) + (s2 + s3));
                 for (; i < 3; i++)
                 {
                     sum += Unsafe.Add(ref row, i) * Unsafe.Add(ref xs, i);

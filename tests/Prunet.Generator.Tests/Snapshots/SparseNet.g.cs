@@ -75,30 +75,15 @@ namespace Prunet.Generated
     file static class SparseNetInference
     {
         /// <summary>One prediction; the caller has checked the lengths. Scratch space is on the stack.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Forward(ReadOnlySpan<float> input, Span<float> output)
         {
-            Span<float> x = stackalloc float[5];
-            Preprocess(input, x);
             Span<float> h1 = stackalloc float[4];
-            Layer1(x, h1);
+            Layer1(input, h1);
             Span<float> h2 = stackalloc float[3];
             Layer2(h1, h2);
             Layer3(h2, output);
             Postprocess(output);
-        }
-
-        // Input: 6 raw features; 1 feature read by no weight is skipped.
-        private static ReadOnlySpan<ushort> InputFeatures => new ushort[] { 0, 1, 2, 3, 4 };
-
-        private static void Preprocess(ReadOnlySpan<float> input, Span<float> x)
-        {
-            ref float raw = ref MemoryMarshal.GetReference(input);
-            ref float xs = ref MemoryMarshal.GetReference(x);
-            ref ushort features = ref MemoryMarshal.GetReference(InputFeatures);
-            for (int n = 0; n < 5; n++)
-            {
-                Unsafe.Add(ref xs, n) = Unsafe.Add(ref raw, Unsafe.Add(ref features, n));
-            }
         }
 
         // Layer 1 of 3: dense 6 → 5, leaky_relu (alpha 0.1f).
@@ -109,19 +94,20 @@ namespace Prunet.Generated
         private static ReadOnlySpan<float> Layer1Weights => new float[] { 0.5f, -0.25f, 1.5f, 0.125f, -2f, 0.75f, 3f };
 
         /// <summary>The input (column) each weight of Layer1Weights reads.</summary>
-        private static ReadOnlySpan<ushort> Layer1Columns => new ushort[] { 0, 3, 1, 4, 0, 2, 4 };
+        private static ReadOnlySpan<byte> Layer1Columns => new byte[] { 0, 3, 1, 4, 0, 2, 4 };
 
         /// <summary>Where each output's weights start in Layer1Weights; the last entry is the end.</summary>
         private static ReadOnlySpan<int> Layer1RowStarts => new int[] { 0, 2, 4, 6, 7 };
 
         private static ReadOnlySpan<float> Layer1Bias => new float[] { 0.1f, -0.1f, 0f, 0.2f };
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1(ReadOnlySpan<float> x, Span<float> y)
         {
             ref float xs = ref MemoryMarshal.GetReference(x);
             ref float ys = ref MemoryMarshal.GetReference(y);
             ref float weights = ref MemoryMarshal.GetReference(Layer1Weights);
-            ref ushort columns = ref MemoryMarshal.GetReference(Layer1Columns);
+            ref byte columns = ref MemoryMarshal.GetReference(Layer1Columns);
             ref int starts = ref MemoryMarshal.GetReference(Layer1RowStarts);
             ref float bias = ref MemoryMarshal.GetReference(Layer1Bias);
             for (int j = 0; j < 4; j++)
@@ -152,19 +138,20 @@ namespace Prunet.Generated
         private static ReadOnlySpan<float> Layer2Weights => new float[] { 1f, -1f, 2f, 0.25f, 0.125f, -0.75f };
 
         /// <summary>The input (column) each weight of Layer2Weights reads.</summary>
-        private static ReadOnlySpan<ushort> Layer2Columns => new ushort[] { 0, 2, 1, 3, 0, 3 };
+        private static ReadOnlySpan<byte> Layer2Columns => new byte[] { 0, 2, 1, 3, 0, 3 };
 
         /// <summary>Where each output's weights start in Layer2Weights; the last entry is the end.</summary>
         private static ReadOnlySpan<int> Layer2RowStarts => new int[] { 0, 2, 4, 6 };
 
         private static ReadOnlySpan<float> Layer2Bias => new float[] { 0.35f, -0.25f, 0.2f };
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer2(ReadOnlySpan<float> x, Span<float> y)
         {
             ref float xs = ref MemoryMarshal.GetReference(x);
             ref float ys = ref MemoryMarshal.GetReference(y);
             ref float weights = ref MemoryMarshal.GetReference(Layer2Weights);
-            ref ushort columns = ref MemoryMarshal.GetReference(Layer2Columns);
+            ref byte columns = ref MemoryMarshal.GetReference(Layer2Columns);
             ref int starts = ref MemoryMarshal.GetReference(Layer2RowStarts);
             ref float bias = ref MemoryMarshal.GetReference(Layer2Bias);
             for (int j = 0; j < 3; j++)
@@ -195,19 +182,20 @@ namespace Prunet.Generated
         private static ReadOnlySpan<float> Layer3Weights => new float[] { 0.5f, -1f, 0.25f };
 
         /// <summary>The input (column) each weight of Layer3Weights reads.</summary>
-        private static ReadOnlySpan<ushort> Layer3Columns => new ushort[] { 0, 1, 2 };
+        private static ReadOnlySpan<byte> Layer3Columns => new byte[] { 0, 1, 2 };
 
         /// <summary>Where each output's weights start in Layer3Weights; the last entry is the end.</summary>
         private static ReadOnlySpan<int> Layer3RowStarts => new int[] { 0, 3 };
 
         private static ReadOnlySpan<float> Layer3Bias => new float[] { 1f };
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer3(ReadOnlySpan<float> x, Span<float> y)
         {
             ref float xs = ref MemoryMarshal.GetReference(x);
             ref float ys = ref MemoryMarshal.GetReference(y);
             ref float weights = ref MemoryMarshal.GetReference(Layer3Weights);
-            ref ushort columns = ref MemoryMarshal.GetReference(Layer3Columns);
+            ref byte columns = ref MemoryMarshal.GetReference(Layer3Columns);
             ref int starts = ref MemoryMarshal.GetReference(Layer3RowStarts);
             ref float bias = ref MemoryMarshal.GetReference(Layer3Bias);
             for (int j = 0; j < 1; j++)
@@ -235,6 +223,7 @@ namespace Prunet.Generated
 
         private static ReadOnlySpan<float> OutputShift => new float[] { 50f };
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Postprocess(Span<float> y)
         {
             ref float ys = ref MemoryMarshal.GetReference(y);

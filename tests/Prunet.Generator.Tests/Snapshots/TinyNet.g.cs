@@ -90,55 +90,39 @@ namespace Prunet.Generated
     file static class TinyNetInference
     {
         /// <summary>One prediction; the caller has checked the lengths. Scratch space is on the stack.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Forward(ReadOnlySpan<float> input, Span<float> output)
         {
-            Span<float> x = stackalloc float[2];
-            Preprocess(input, x);
             Span<float> h1 = stackalloc float[3];
-            Layer1(x, h1);
+            Layer1(input, h1);
             Layer2(h1, output);
-        }
-
-        // Input: 2 raw features; x' = (x - shift) * scale per feature.
-        private static ReadOnlySpan<float> InputShift => new float[] { 1f, -2f };
-
-        private static ReadOnlySpan<float> InputScale => new float[] { 0.5f, 0.25f };
-
-        private static void Preprocess(ReadOnlySpan<float> input, Span<float> x)
-        {
-            ref float raw = ref MemoryMarshal.GetReference(input);
-            ref float xs = ref MemoryMarshal.GetReference(x);
-            ref float shift = ref MemoryMarshal.GetReference(InputShift);
-            ref float scale = ref MemoryMarshal.GetReference(InputScale);
-            for (int n = 0; n < 2; n++)
-            {
-                Unsafe.Add(ref xs, n) = (Unsafe.Add(ref raw, n) - Unsafe.Add(ref shift, n)) * Unsafe.Add(ref scale, n);
-            }
         }
 
         // Layer 1 of 2: dense 2 → 3, relu.
         // Model file: 5 of 6 weights nonzero (16.7% sparse).
-        // Computed: 2 → 3, 5 multiply-adds.
-        // Kernel: Unrolled (Auto: 5 nonzero weights, at most 256).
+        // Computed: 2 → 3, 5 multiply-adds; the input preprocessing folded into the weights and biases, so that it reads raw features and a raw zero is a zero.
+        // Kernel: Unrolled (Auto: 5 nonzero weights, at most 256 unrolled, about 9 cycles).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1(ReadOnlySpan<float> x, Span<float> y)
         {
             ref float xs = ref MemoryMarshal.GetReference(x);
             ref float ys = ref MemoryMarshal.GetReference(y);
             float s0, s1;
-            s0 = 0.5f * Unsafe.Add(ref xs, 0);
-            s1 = -1.25f * Unsafe.Add(ref xs, 1);
-            Unsafe.Add(ref ys, 0) = Relu(0.1f + (s0 + s1));
-            s0 = 2f * Unsafe.Add(ref xs, 1);
-            Unsafe.Add(ref ys, 1) = Relu(s0);
-            s0 = 0.75f * Unsafe.Add(ref xs, 0);
-            s1 = 0.1f * Unsafe.Add(ref xs, 1);
-            Unsafe.Add(ref ys, 2) = Relu(-0.2f + (s0 + s1));
+            s0 = 0.25f * Unsafe.Add(ref xs, 0);
+            s1 = -0.3125f * Unsafe.Add(ref xs, 1);
+            Unsafe.Add(ref ys, 0) = Relu(-0.775f + (s0 + s1));
+            s0 = 0.5f * Unsafe.Add(ref xs, 1);
+            Unsafe.Add(ref ys, 1) = Relu(1f + s0);
+            s0 = 0.375f * Unsafe.Add(ref xs, 0);
+            s1 = 0.025f * Unsafe.Add(ref xs, 1);
+            Unsafe.Add(ref ys, 2) = Relu(-0.525f + (s0 + s1));
         }
 
         // Layer 2 of 2: dense 3 → 2, softmax.
         // Model file: 6 of 6 weights nonzero (0.0% sparse).
         // Computed: 3 → 2, 6 multiply-adds.
-        // Kernel: Unrolled (Auto: 6 nonzero weights, at most 256).
+        // Kernel: Unrolled (Auto: 6 nonzero weights, at most 256 unrolled, about 8 cycles).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer2(ReadOnlySpan<float> x, Span<float> y)
         {
             ref float xs = ref MemoryMarshal.GetReference(x);
@@ -181,6 +165,7 @@ namespace Prunet.Generated
         private static float Relu(float z) => z > 0f ? z : 0f;
 
         /// <summary>Softmax in place, with the largest value subtracted first so that Exp cannot overflow.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Softmax(Span<float> z)
         {
             float max = float.NegativeInfinity;
