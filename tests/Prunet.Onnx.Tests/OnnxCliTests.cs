@@ -49,6 +49,14 @@ public class OnnxCliTests
         result = Run("import", Fixtures.Path("flatten_tanh.onnx"), "-o", temp.File("m.json"), "--input-scale", "x");
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("--input-scale: 'x' is not a number", result.Error, StringComparison.Ordinal);
+
+        result = Run("import", Fixtures.Path("flatten_tanh.onnx"), "-o", temp.File("m.onnx"));
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("import writes a Prunet model (JSON)", result.Error, StringComparison.Ordinal);
+
+        result = Run("export", Fixtures.Path("flatten_tanh.onnx"), "-o", temp.File("m.json"));
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("export writes ONNX; name the file .onnx", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -18,6 +18,12 @@ internal static class ExportCommand
             TextWriter stdout = result.InvocationConfiguration.Output;
             string source = result.GetValue(input)!;
             string path = result.GetValue(output)!;
+            if (!ModelFiles.IsOnnx(path))
+            {
+                // Every command reads a path by its extension: an ONNX file not named .onnx would be read as JSON.
+                throw new ArgumentException($"--output {path}: export writes ONNX; name the file .onnx");
+            }
+
             PrunedModel model = ModelFiles.Load(source);
             byte[] bytes = OnnxExporter.ToBytes(model);
             AtomicFile.Write(path, stream => stream.Write(bytes, 0, bytes.Length));

@@ -51,6 +51,12 @@ internal static class ImportCommand
             TextWriter stdout = result.InvocationConfiguration.Output;
             string source = result.GetValue(input)!;
             string path = result.GetValue(output)!;
+            if (ModelFiles.IsOnnx(path))
+            {
+                // Every command reads a .onnx path as ONNX: a model file named so could not be read back.
+                throw new ArgumentException($"--output {path}: import writes a Prunet model (JSON); give it another extension, such as .json");
+            }
+
             var options = new OnnxImportOptions(
                 result.GetValue(task) switch
                 {
