@@ -10,7 +10,7 @@ namespace Prunet.Tests;
 /// </summary>
 public sealed class LanguageVersionTests
 {
-    private static readonly string[] Kernels = { "Auto", "Unrolled", "SparseRows", "DenseSimd" };
+    private static readonly string[] Kernels = { "Auto", "Unrolled", "SparseRows", "DenseSimd", "BlockSparse", "SparseColumns" };
 
     [Theory]
     [InlineData(LanguageVersion.CSharp10, "internal static class Test_Networks_Net0AutoInference")]
@@ -18,7 +18,7 @@ public sealed class LanguageVersionTests
     [InlineData(LanguageVersion.Latest, "file static class Net0AutoInference")]
     public void GeneratedCodeCompilesAndAgreesForEveryLanguageVersionFromCSharp10(LanguageVersion version, string implementationClass)
     {
-        var models = Enumerable.Range(0, 6).Select(n => RandomNetworks.Create(new Random(500 + n))).ToArray();
+        var models = Enumerable.Range(0, 6).Select(n => RandomNetworks.Create(new Random(500 + n))).Append(RandomNetworks.BlockPruned(new Random(506))).ToArray();
         var classes = new List<NetworkClass>();
         for (int n = 0; n < models.Length; n++)
         {
