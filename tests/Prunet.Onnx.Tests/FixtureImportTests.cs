@@ -93,6 +93,14 @@ public class FixtureImportTests
     }
 
     [Fact]
+    public void A_fixed_batch_export_is_read_as_taking_any_batch_and_says_so()
+    {
+        OnnxImport imported = OnnxImporter.Read(Fixtures.Path("fixed_batch.onnx"));
+        Assert.Contains(imported.Notes, n => n.StartsWith("the graph was exported for a fixed batch; the reshape in node ", StringComparison.Ordinal));
+        Assert.DoesNotContain(OnnxImporter.Read(Fixtures.Path("mnist_mlp.onnx")).Notes, n => n.Contains("fixed batch", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Import_options_declare_preprocessing_labels_and_task()
     {
         var options = new OnnxImportOptions(ModelTask.Classification, new[] { "a", "b", "c" }, new[] { 0.5f }, new[] { 2f });

@@ -114,6 +114,13 @@ public class OnnxCliTests
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("ONNX opset 13, 4-8-3", result.Output, StringComparison.Ordinal);
 
+        CliResult asJson = Run("export", temp.File("iris.json"), "-o", temp.File("again.onnx"), "--json");
+        using (JsonDocument json = JsonDocument.Parse(asJson.Output))
+        {
+            Assert.Equal(13, json.RootElement.GetProperty("opset").GetInt32());
+            Assert.Equal(new FileInfo(temp.File("again.onnx")).Length, json.RootElement.GetProperty("bytes").GetInt64());
+        }
+
         PrunedModel original = PrunedModel.Load(temp.File("iris.json"));
         PrunedModel back = ModelFiles.Load(temp.File("iris.onnx"));
         Assert.Equal(original.Labels, back.Labels);

@@ -10,9 +10,11 @@ internal static class ExportCommand
     {
         var input = new Argument<string>("model") { Description = "The model to export (a Prunet model file, or an ONNX file to import on the fly)." };
         var output = new Option<string>("--output", "-o") { Description = "Where to write the ONNX file (written atomically).", Required = true, HelpName = "file" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object: the files, the opset, the size in bytes and the model's statistics." };
         var command = new Command("export", $"Export a model as ONNX (opset {OnnxExporter.Opset}): preprocessing, Gemm layers with their activations, postprocessing; pruned weights are zeros.");
         command.Arguments.Add(input);
         command.Options.Add(output);
+        command.Options.Add(json);
         command.SetAction(result =>
         {
             TextWriter stdout = result.InvocationConfiguration.Output;
@@ -27,6 +29,20 @@ internal static class ExportCommand
             PrunedModel model = ModelFiles.Load(source);
             byte[] bytes = OnnxExporter.ToBytes(model);
             AtomicFile.Write(path, stream => stream.Write(bytes, 0, bytes.Length));
+            if (result.GetValue(json))
+            {
+                Reports.WriteJson(stdout, writer =>
+                {
+                    writer.WriteString("model", source);
+                    writer.WriteString("onnx", path);
+                    writer.WriteNumber("opset", OnnxExporter.Opset);
+                    writer.WriteNumber("irVersion", OnnxExporter.IrVersion);
+                    writer.WriteNumber("bytes", bytes.Length);
+                    Reports.WriteStatistics(writer, model);
+                });
+                return 0;
+            }
+
             stdout.WriteLine($"wrote {path}: ONNX opset {OnnxExporter.Opset}, {Reports.Shape(model)}, input \"{OnnxExporter.InputName}\" [N, {model.InputSize}], output \"{OnnxExporter.OutputName}\" [N, {model.OutputSize}], {bytes.Length:N0} bytes");
             return 0;
         });

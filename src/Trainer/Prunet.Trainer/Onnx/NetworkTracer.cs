@@ -39,6 +39,9 @@ internal sealed class NetworkTracer
     /// <summary>The output's name.</summary>
     public string OutputName { get; private set; } = string.Empty;
 
+    /// <summary>The node whose fixed-size reshape target was read as the batch (a graph exported for a fixed batch), or -1.</summary>
+    public int FixedBatchNode { get; private set; } = -1;
+
     /// <summary>Nodes that compute nothing at inference (Identity, Dropout, shape arithmetic), for the import report.</summary>
     public List<int> PassThroughNodes { get; } = new();
 
@@ -441,6 +444,7 @@ internal sealed class NetworkTracer
             result[0] = Dim.Batch;
             known /= fixedBatch;
             batches = 1;
+            FixedBatchNode = _index;
         }
 
         if (batches == 0)

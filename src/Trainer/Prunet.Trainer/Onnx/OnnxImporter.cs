@@ -190,6 +190,11 @@ public static class OnnxImporter
                 throw Metadata(OnnxMetadata.InputNames, "has " + inputNames.Count + " names for " + layers[0].InputSize + " input features");
             }
 
+            if (_tracer.FixedBatchNode >= 0)
+            {
+                _notes.Add("the graph was exported for a fixed batch; the reshape in " + NodeName(_tracer.FixedBatchNode) + " is read as keeping the batch, so the model takes one sample at a time like any other");
+            }
+
             var passed = _tracer.PassThroughNodes.Select(n => _model.Graph.Node[n].OpType).Where(op => op is "Dropout" or "Identity").ToList();
             if (passed.Count > 0)
             {
