@@ -82,16 +82,17 @@ internal static partial class LayerEmitter
                 if (inputs > 1)
                 {
                     w.Open("for (; i <= " + (inputs - 2) + "; i += 2)");
+                    w.Line("ref float wi = ref " + At("block", "i * " + Lanes) + ";");
                     w.Line(Vector256Float + " x0 = Vector256.Create(" + At("xs", "i") + ");");
                     w.Line(Vector256Float + " x1 = Vector256.Create(" + At("xs", "i + 1") + ");");
                     for (int g = 0; g < DenseGroup; g++)
                     {
-                        w.Line("a" + g + " = MultiplyAdd(x0, Vector256.LoadUnsafe(ref block, (nuint)(" + Offset("i * " + Lanes, g * stride) + ")), a" + g + ");");
+                        w.Line("a" + g + " = MultiplyAdd(x0, " + Load("wi", g * stride) + ", a" + g + ");");
                     }
 
                     for (int g = 0; g < DenseGroup; g++)
                     {
-                        w.Line("c" + g + " = MultiplyAdd(x1, Vector256.LoadUnsafe(ref block, (nuint)(" + Offset("i * " + Lanes, (g * stride) + Lanes) + ")), c" + g + ");");
+                        w.Line("c" + g + " = MultiplyAdd(x1, " + Load("wi", (g * stride) + Lanes) + ", c" + g + ");");
                     }
 
                     w.Close();
@@ -100,10 +101,11 @@ internal static partial class LayerEmitter
                 if (inputs % 2 == 1)
                 {
                     w.Open("if (i < " + inputs + ")");
+                    w.Line("ref float wi = ref " + At("block", "i * " + Lanes) + ";");
                     w.Line(Vector256Float + " x0 = Vector256.Create(" + At("xs", "i") + ");");
                     for (int g = 0; g < DenseGroup; g++)
                     {
-                        w.Line("a" + g + " = MultiplyAdd(x0, Vector256.LoadUnsafe(ref block, (nuint)(" + Offset("i * " + Lanes, g * stride) + ")), a" + g + ");");
+                        w.Line("a" + g + " = MultiplyAdd(x0, " + Load("wi", g * stride) + ", a" + g + ");");
                     }
 
                     w.Close();
@@ -128,10 +130,11 @@ internal static partial class LayerEmitter
                 if (inputs >= 4)
                 {
                     w.Open("for (; i <= " + (inputs - 4) + "; i += 4)");
+                    w.Line("ref float wi = ref " + At("block", "i * " + Lanes) + ";");
                     for (int a = 0; a < 4; a++)
                     {
                         string i = a == 0 ? "i" : "i + " + a;
-                        w.Line("a" + a + " = MultiplyAdd(Vector256.Create(" + At("xs", i) + "), Vector256.LoadUnsafe(ref block, (nuint)(" + Offset("i * " + Lanes, a * Lanes) + ")), a" + a + ");");
+                        w.Line("a" + a + " = MultiplyAdd(Vector256.Create(" + At("xs", i) + "), " + Load("wi", a * Lanes) + ", a" + a + ");");
                     }
 
                     w.Close();
@@ -234,11 +237,13 @@ internal static partial class LayerEmitter
             w.Line("// Four accumulators: each step is three loads (index, input, weights) for eight multiply-adds.");
             w.Line(Vector256Float + " " + string.Join(", ", Names("a", 4, " = " + Vector256Float + ".Zero")) + ";");
             w.Open("for (; k <= end - 4; k += 4)");
+            w.Line("ref float wk = ref " + At("weights", "k * " + Lanes) + ";");
+            w.Line("ref " + columnType + " ck = ref " + At("columns", "k") + ";");
             for (int a = 0; a < 4; a++)
             {
-                string k = a == 0 ? "k" : "k + " + a;
-                string offset = a == 0 ? "k * " + Lanes : "(" + k + ") * " + Lanes;
-                w.Line("a" + a + " = MultiplyAdd(Vector256.Create(" + At("xs", At("columns", k)) + "), Vector256.LoadUnsafe(ref weights, (nuint)(" + offset + ")), a" + a + ");");
+                string column = a == 0 ? "ck" : At("ck", SourceWriter.Int(a));
+                string load = Load("wk", a * Lanes);
+                w.Line("a" + a + " = MultiplyAdd(Vector256.Create(" + At("xs", column) + "), " + load + ", a" + a + ");");
             }
 
             w.Close();
@@ -290,7 +295,7 @@ internal static partial class LayerEmitter
         w.Line("ref float lanes = ref " + At(weights, offset) + ";");
         for (int lane = 0; lane < Lanes; lane++)
         {
-            w.Line("s" + lane + " += " + At("lanes", SourceWriter.Int(lane)) + " * xi;");
+            w.Line(Mad("s" + lane, lane == 0 ? "lanes" : At("lanes", SourceWriter.Int(lane)), "xi", helpers));
         }
 
         w.Close();
@@ -376,17 +381,7 @@ internal static partial class LayerEmitter
             w.Line("int k = " + At("tailStarts", Shift("j", -first)) + ";");
             w.Line("int end = " + At("tailStarts", Shift("j", 1 - first)) + ";");
             w.Line("float " + string.Join(", ", Names("s", Accumulators, " = 0f")) + ";");
-            w.Open("for (; k <= end - " + Accumulators + "; k += " + Accumulators + ")");
-            for (int a = 0; a < Accumulators; a++)
-            {
-                string k = a == 0 ? "k" : "k + " + a;
-                w.Line("s" + a + " += " + At("tail", k) + " * " + At("xs", At("tailColumns", k)) + ";");
-            }
-
-            w.Close();
-            w.Open("for (; k < end; k++)");
-            w.Line("s0 += " + At("tail", "k") + " * " + At("xs", At("tailColumns", "k")) + ";");
-            w.Close();
+            EmitCompressedRowLoop(w, "tail", columnType, "tailColumns", helpers);
             w.Line(At("ys", "j") + " = " + Activate(layer, At("bias", "j") + " + " + Combine("s", Accumulators), helpers) + ";");
             w.Close();
             return;
@@ -433,7 +428,7 @@ internal static partial class LayerEmitter
             for (int a = 0; a < Accumulators; a++)
             {
                 string i = a == 0 ? "i" : "i + " + a;
-                w.Line("s" + a + " += " + At("row", i) + " * " + At("xs", i) + ";");
+                w.Line(Mad("s" + a, At("row", i), At("xs", i), helpers));
             }
 
             w.Close();
@@ -446,7 +441,7 @@ internal static partial class LayerEmitter
         }
 
         w.Open("for (; i < " + inputs + "; i++)");
-        w.Line("sum += " + At("row", "i") + " * " + At("xs", "i") + ";");
+        w.Line(Mad("sum", At("row", "i"), At("xs", "i"), helpers));
         w.Close();
         w.Line(At("ys", "j") + " = " + Activate(layer, At("bias", "j") + " + sum", helpers) + ";");
         w.Close();
@@ -455,6 +450,6 @@ internal static partial class LayerEmitter
     /// <summary>"outputs 8 to 11", "output 40".</summary>
     private static string Outputs(int first, int end) => end - first == 1 ? "output " + first : "outputs " + first + " to " + (end - 1);
 
-    /// <summary>"i * 8 + 16", or "i * 8" when the constant is 0.</summary>
-    private static string Offset(string variable, int constant) => constant == 0 ? variable : variable + " + " + constant;
+    /// <summary><c>Vector256.LoadUnsafe(ref start, offset)</c>, the offset left out when 0.</summary>
+    private static string Load(string start, int offset) => offset == 0 ? "Vector256.LoadUnsafe(ref " + start + ")" : "Vector256.LoadUnsafe(ref " + start + ", " + offset + ")";
 }

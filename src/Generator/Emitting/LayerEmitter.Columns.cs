@@ -75,12 +75,9 @@ internal static partial class LayerEmitter
             w.Close();
             w.Line("int k = " + At("starts", "i") + ";");
             w.Line("int end = " + At("starts", "i + 1") + ";");
-            w.Open("for (; k <= end - 2; k += 2)");
-            w.Line(At("ys", At("rows", "k")) + " += " + At("weights", "k") + " * xi;");
-            w.Line(At("ys", At("rows", "k + 1")) + " += " + At("weights", "k + 1") + " * xi;");
-            w.Close();
-            w.Open("if (k < end)");
-            w.Line(At("ys", At("rows", "k")) + " += " + At("weights", "k") + " * xi;");
+            w.Open("for (; k < end; k++)");
+            w.Line("ref float yk = ref " + At("ys", At("rows", "k")) + ";");
+            w.Line(Mad("yk", At("weights", "k"), "xi", helpers));
             w.Close();
             w.Close();
         }

@@ -407,6 +407,16 @@ internal static class NetworkEmitter
             w.Close();
         }
 
+        if (helpers.Contains("ScalarMultiplyAdd"))
+        {
+            w.Line();
+            w.Line("/// <summary>a * b + c, fused where the CPU has FMA (a JIT-time constant).</summary>");
+            w.Line(Inline);
+            w.Open("private static float MultiplyAdd(float a, float b, float c)");
+            w.Line("return Fma.IsSupported ? MathF.FusedMultiplyAdd(a, b, c) : (a * b) + c;");
+            w.Close();
+        }
+
         if (helpers.Contains("MultiplyAdd"))
         {
             w.Line();

@@ -145,10 +145,12 @@ namespace Prunet.Generated
                     Vector256<float> a0 = Vector256<float>.Zero, a1 = Vector256<float>.Zero, a2 = Vector256<float>.Zero, a3 = Vector256<float>.Zero;
                     for (; k <= end - 4; k += 4)
                     {
-                        a0 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref xs, Unsafe.Add(ref columns, k))), Vector256.LoadUnsafe(ref weights, (nuint)(k * 8)), a0);
-                        a1 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 1))), Vector256.LoadUnsafe(ref weights, (nuint)((k + 1) * 8)), a1);
-                        a2 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 2))), Vector256.LoadUnsafe(ref weights, (nuint)((k + 2) * 8)), a2);
-                        a3 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 3))), Vector256.LoadUnsafe(ref weights, (nuint)((k + 3) * 8)), a3);
+                        ref float wk = ref Unsafe.Add(ref weights, k * 8);
+                        ref byte ck = ref Unsafe.Add(ref columns, k);
+                        a0 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref xs, ck)), Vector256.LoadUnsafe(ref wk), a0);
+                        a1 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref xs, Unsafe.Add(ref ck, 1))), Vector256.LoadUnsafe(ref wk, 8), a1);
+                        a2 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref xs, Unsafe.Add(ref ck, 2))), Vector256.LoadUnsafe(ref wk, 16), a2);
+                        a3 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref xs, Unsafe.Add(ref ck, 3))), Vector256.LoadUnsafe(ref wk, 24), a3);
                     }
                     for (; k < end; k++)
                     {
@@ -174,14 +176,14 @@ namespace Prunet.Generated
                     {
                         float xi = Unsafe.Add(ref xs, Unsafe.Add(ref columns, k));
                         ref float lanes = ref Unsafe.Add(ref weights, k * 8);
-                        s0 += Unsafe.Add(ref lanes, 0) * xi;
-                        s1 += Unsafe.Add(ref lanes, 1) * xi;
-                        s2 += Unsafe.Add(ref lanes, 2) * xi;
-                        s3 += Unsafe.Add(ref lanes, 3) * xi;
-                        s4 += Unsafe.Add(ref lanes, 4) * xi;
-                        s5 += Unsafe.Add(ref lanes, 5) * xi;
-                        s6 += Unsafe.Add(ref lanes, 6) * xi;
-                        s7 += Unsafe.Add(ref lanes, 7) * xi;
+                        s0 = MultiplyAdd(lanes, xi, s0);
+                        s1 = MultiplyAdd(Unsafe.Add(ref lanes, 1), xi, s1);
+                        s2 = MultiplyAdd(Unsafe.Add(ref lanes, 2), xi, s2);
+                        s3 = MultiplyAdd(Unsafe.Add(ref lanes, 3), xi, s3);
+                        s4 = MultiplyAdd(Unsafe.Add(ref lanes, 4), xi, s4);
+                        s5 = MultiplyAdd(Unsafe.Add(ref lanes, 5), xi, s5);
+                        s6 = MultiplyAdd(Unsafe.Add(ref lanes, 6), xi, s6);
+                        s7 = MultiplyAdd(Unsafe.Add(ref lanes, 7), xi, s7);
                     }
                     Unsafe.Add(ref ys, b * 8) = Relu(s0);
                     Unsafe.Add(ref ys, b * 8 + 1) = Relu(s1);
@@ -204,14 +206,16 @@ namespace Prunet.Generated
                 float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
                 for (; k <= end - 4; k += 4)
                 {
-                    s0 += Unsafe.Add(ref tail, k) * Unsafe.Add(ref xs, Unsafe.Add(ref tailColumns, k));
-                    s1 += Unsafe.Add(ref tail, k + 1) * Unsafe.Add(ref xs, Unsafe.Add(ref tailColumns, k + 1));
-                    s2 += Unsafe.Add(ref tail, k + 2) * Unsafe.Add(ref xs, Unsafe.Add(ref tailColumns, k + 2));
-                    s3 += Unsafe.Add(ref tail, k + 3) * Unsafe.Add(ref xs, Unsafe.Add(ref tailColumns, k + 3));
+                    ref float wk = ref Unsafe.Add(ref tail, k);
+                    ref byte ck = ref Unsafe.Add(ref tailColumns, k);
+                    s0 = MultiplyAdd(wk, Unsafe.Add(ref xs, ck), s0);
+                    s1 = MultiplyAdd(Unsafe.Add(ref wk, 1), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 1)), s1);
+                    s2 = MultiplyAdd(Unsafe.Add(ref wk, 2), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 2)), s2);
+                    s3 = MultiplyAdd(Unsafe.Add(ref wk, 3), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 3)), s3);
                 }
                 for (; k < end; k++)
                 {
-                    s0 += Unsafe.Add(ref tail, k) * Unsafe.Add(ref xs, Unsafe.Add(ref tailColumns, k));
+                    s0 = MultiplyAdd(Unsafe.Add(ref tail, k), Unsafe.Add(ref xs, Unsafe.Add(ref tailColumns, k)), s0);
                 }
                 Unsafe.Add(ref ys, j) = Relu(Unsafe.Add(ref bias, j) + ((s0 + s1) + (s2 + s3)));
             }
@@ -257,14 +261,16 @@ namespace Prunet.Generated
                 float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
                 for (; k <= end - 4; k += 4)
                 {
-                    s0 += Unsafe.Add(ref tail, k) * Unsafe.Add(ref xs, Unsafe.Add(ref tailColumns, k));
-                    s1 += Unsafe.Add(ref tail, k + 1) * Unsafe.Add(ref xs, Unsafe.Add(ref tailColumns, k + 1));
-                    s2 += Unsafe.Add(ref tail, k + 2) * Unsafe.Add(ref xs, Unsafe.Add(ref tailColumns, k + 2));
-                    s3 += Unsafe.Add(ref tail, k + 3) * Unsafe.Add(ref xs, Unsafe.Add(ref tailColumns, k + 3));
+                    ref float wk = ref Unsafe.Add(ref tail, k);
+                    ref byte ck = ref Unsafe.Add(ref tailColumns, k);
+                    s0 = MultiplyAdd(wk, Unsafe.Add(ref xs, ck), s0);
+                    s1 = MultiplyAdd(Unsafe.Add(ref wk, 1), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 1)), s1);
+                    s2 = MultiplyAdd(Unsafe.Add(ref wk, 2), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 2)), s2);
+                    s3 = MultiplyAdd(Unsafe.Add(ref wk, 3), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 3)), s3);
                 }
                 for (; k < end; k++)
                 {
-                    s0 += Unsafe.Add(ref tail, k) * Unsafe.Add(ref xs, Unsafe.Add(ref tailColumns, k));
+                    s0 = MultiplyAdd(Unsafe.Add(ref tail, k), Unsafe.Add(ref xs, Unsafe.Add(ref tailColumns, k)), s0);
                 }
                 Unsafe.Add(ref ys, j) = Unsafe.Add(ref bias, j) + ((s0 + s1) + (s2 + s3));
             }
@@ -315,6 +321,13 @@ namespace Prunet.Generated
             {
                 z[j] /= total;
             }
+        }
+
+        /// <summary>a * b + c, fused where the CPU has FMA (a JIT-time constant).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float MultiplyAdd(float a, float b, float c)
+        {
+            return Fma.IsSupported ? MathF.FusedMultiplyAdd(a, b, c) : (a * b) + c;
         }
 
         /// <summary>a * b + c, fused where the CPU has FMA (a JIT-time constant).</summary>

@@ -119,15 +119,15 @@ namespace Prunet.Generated
                 float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
                 for (; i <= 0; i += 4)
                 {
-                    s0 += Unsafe.Add(ref row, i) * Unsafe.Add(ref xs, i);
-                    s1 += Unsafe.Add(ref row, i + 1) * Unsafe.Add(ref xs, i + 1);
-                    s2 += Unsafe.Add(ref row, i + 2) * Unsafe.Add(ref xs, i + 2);
-                    s3 += Unsafe.Add(ref row, i + 3) * Unsafe.Add(ref xs, i + 3);
+                    s0 = MultiplyAdd(Unsafe.Add(ref row, i), Unsafe.Add(ref xs, i), s0);
+                    s1 = MultiplyAdd(Unsafe.Add(ref row, i + 1), Unsafe.Add(ref xs, i + 1), s1);
+                    s2 = MultiplyAdd(Unsafe.Add(ref row, i + 2), Unsafe.Add(ref xs, i + 2), s2);
+                    s3 = MultiplyAdd(Unsafe.Add(ref row, i + 3), Unsafe.Add(ref xs, i + 3), s3);
                 }
                 sum = ((s0 + s1) + (s2 + s3));
                 for (; i < 4; i++)
                 {
-                    sum += Unsafe.Add(ref row, i) * Unsafe.Add(ref xs, i);
+                    sum = MultiplyAdd(Unsafe.Add(ref row, i), Unsafe.Add(ref xs, i), sum);
                 }
                 Unsafe.Add(ref ys, j) = Sigmoid(Unsafe.Add(ref bias, j) + sum);
             }
@@ -159,7 +159,7 @@ namespace Prunet.Generated
                 sum = ((s0 + s1) + (s2 + s3));
                 for (; i < 3; i++)
                 {
-                    sum += Unsafe.Add(ref row, i) * Unsafe.Add(ref xs, i);
+                    sum = MultiplyAdd(Unsafe.Add(ref row, i), Unsafe.Add(ref xs, i), sum);
                 }
                 Unsafe.Add(ref ys, j) = Unsafe.Add(ref bias, j) + sum;
             }
@@ -189,6 +189,13 @@ namespace Prunet.Generated
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static float Sigmoid(float z) => 1f / (1f + MathF.Exp(-z));
+
+        /// <summary>a * b + c, fused where the CPU has FMA (a JIT-time constant).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float MultiplyAdd(float a, float b, float c)
+        {
+            return Fma.IsSupported ? MathF.FusedMultiplyAdd(a, b, c) : (a * b) + c;
+        }
 
         /// <summary>a * b + c, fused where the CPU has FMA (a JIT-time constant).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -117,14 +117,16 @@ namespace Prunet.Generated
                 float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
                 for (; k <= end - 4; k += 4)
                 {
-                    s0 += Unsafe.Add(ref weights, k) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k));
-                    s1 += Unsafe.Add(ref weights, k + 1) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 1));
-                    s2 += Unsafe.Add(ref weights, k + 2) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 2));
-                    s3 += Unsafe.Add(ref weights, k + 3) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 3));
+                    ref float wk = ref Unsafe.Add(ref weights, k);
+                    ref byte ck = ref Unsafe.Add(ref columns, k);
+                    s0 = MultiplyAdd(wk, Unsafe.Add(ref xs, ck), s0);
+                    s1 = MultiplyAdd(Unsafe.Add(ref wk, 1), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 1)), s1);
+                    s2 = MultiplyAdd(Unsafe.Add(ref wk, 2), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 2)), s2);
+                    s3 = MultiplyAdd(Unsafe.Add(ref wk, 3), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 3)), s3);
                 }
                 for (; k < end; k++)
                 {
-                    s0 += Unsafe.Add(ref weights, k) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k));
+                    s0 = MultiplyAdd(Unsafe.Add(ref weights, k), Unsafe.Add(ref xs, Unsafe.Add(ref columns, k)), s0);
                 }
                 Unsafe.Add(ref ys, j) = LeakyRelu(Unsafe.Add(ref bias, j) + ((s0 + s1) + (s2 + s3)), 0.1f);
             }
@@ -161,14 +163,16 @@ namespace Prunet.Generated
                 float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
                 for (; k <= end - 4; k += 4)
                 {
-                    s0 += Unsafe.Add(ref weights, k) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k));
-                    s1 += Unsafe.Add(ref weights, k + 1) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 1));
-                    s2 += Unsafe.Add(ref weights, k + 2) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 2));
-                    s3 += Unsafe.Add(ref weights, k + 3) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 3));
+                    ref float wk = ref Unsafe.Add(ref weights, k);
+                    ref byte ck = ref Unsafe.Add(ref columns, k);
+                    s0 = MultiplyAdd(wk, Unsafe.Add(ref xs, ck), s0);
+                    s1 = MultiplyAdd(Unsafe.Add(ref wk, 1), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 1)), s1);
+                    s2 = MultiplyAdd(Unsafe.Add(ref wk, 2), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 2)), s2);
+                    s3 = MultiplyAdd(Unsafe.Add(ref wk, 3), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 3)), s3);
                 }
                 for (; k < end; k++)
                 {
-                    s0 += Unsafe.Add(ref weights, k) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k));
+                    s0 = MultiplyAdd(Unsafe.Add(ref weights, k), Unsafe.Add(ref xs, Unsafe.Add(ref columns, k)), s0);
                 }
                 Unsafe.Add(ref ys, j) = MathF.Tanh(Unsafe.Add(ref bias, j) + ((s0 + s1) + (s2 + s3)));
             }
@@ -205,14 +209,16 @@ namespace Prunet.Generated
                 float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
                 for (; k <= end - 4; k += 4)
                 {
-                    s0 += Unsafe.Add(ref weights, k) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k));
-                    s1 += Unsafe.Add(ref weights, k + 1) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 1));
-                    s2 += Unsafe.Add(ref weights, k + 2) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 2));
-                    s3 += Unsafe.Add(ref weights, k + 3) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 3));
+                    ref float wk = ref Unsafe.Add(ref weights, k);
+                    ref byte ck = ref Unsafe.Add(ref columns, k);
+                    s0 = MultiplyAdd(wk, Unsafe.Add(ref xs, ck), s0);
+                    s1 = MultiplyAdd(Unsafe.Add(ref wk, 1), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 1)), s1);
+                    s2 = MultiplyAdd(Unsafe.Add(ref wk, 2), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 2)), s2);
+                    s3 = MultiplyAdd(Unsafe.Add(ref wk, 3), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 3)), s3);
                 }
                 for (; k < end; k++)
                 {
-                    s0 += Unsafe.Add(ref weights, k) * Unsafe.Add(ref xs, Unsafe.Add(ref columns, k));
+                    s0 = MultiplyAdd(Unsafe.Add(ref weights, k), Unsafe.Add(ref xs, Unsafe.Add(ref columns, k)), s0);
                 }
                 Unsafe.Add(ref ys, j) = Unsafe.Add(ref bias, j) + ((s0 + s1) + (s2 + s3));
             }
@@ -246,5 +252,12 @@ namespace Prunet.Generated
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static float LeakyRelu(float z, float alpha) => z > 0f ? z : alpha * z;
+
+        /// <summary>a * b + c, fused where the CPU has FMA (a JIT-time constant).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float MultiplyAdd(float a, float b, float c)
+        {
+            return Fma.IsSupported ? MathF.FusedMultiplyAdd(a, b, c) : (a * b) + c;
+        }
     }
 }

@@ -119,14 +119,10 @@ namespace Prunet.Generated
                 }
                 int k = Unsafe.Add(ref starts, i);
                 int end = Unsafe.Add(ref starts, i + 1);
-                for (; k <= end - 2; k += 2)
+                for (; k < end; k++)
                 {
-                    Unsafe.Add(ref ys, Unsafe.Add(ref rows, k)) += Unsafe.Add(ref weights, k) * xi;
-                    Unsafe.Add(ref ys, Unsafe.Add(ref rows, k + 1)) += Unsafe.Add(ref weights, k + 1) * xi;
-                }
-                if (k < end)
-                {
-                    Unsafe.Add(ref ys, Unsafe.Add(ref rows, k)) += Unsafe.Add(ref weights, k) * xi;
+                    ref float yk = ref Unsafe.Add(ref ys, Unsafe.Add(ref rows, k));
+                    yk = MultiplyAdd(Unsafe.Add(ref weights, k), xi, yk);
                 }
             }
             for (int j = 0; j < 4; j++)
@@ -168,14 +164,10 @@ namespace Prunet.Generated
                 }
                 int k = Unsafe.Add(ref starts, i);
                 int end = Unsafe.Add(ref starts, i + 1);
-                for (; k <= end - 2; k += 2)
+                for (; k < end; k++)
                 {
-                    Unsafe.Add(ref ys, Unsafe.Add(ref rows, k)) += Unsafe.Add(ref weights, k) * xi;
-                    Unsafe.Add(ref ys, Unsafe.Add(ref rows, k + 1)) += Unsafe.Add(ref weights, k + 1) * xi;
-                }
-                if (k < end)
-                {
-                    Unsafe.Add(ref ys, Unsafe.Add(ref rows, k)) += Unsafe.Add(ref weights, k) * xi;
+                    ref float yk = ref Unsafe.Add(ref ys, Unsafe.Add(ref rows, k));
+                    yk = MultiplyAdd(Unsafe.Add(ref weights, k), xi, yk);
                 }
             }
             for (int j = 0; j < 3; j++)
@@ -217,14 +209,10 @@ namespace Prunet.Generated
                 }
                 int k = Unsafe.Add(ref starts, i);
                 int end = Unsafe.Add(ref starts, i + 1);
-                for (; k <= end - 2; k += 2)
+                for (; k < end; k++)
                 {
-                    Unsafe.Add(ref ys, Unsafe.Add(ref rows, k)) += Unsafe.Add(ref weights, k) * xi;
-                    Unsafe.Add(ref ys, Unsafe.Add(ref rows, k + 1)) += Unsafe.Add(ref weights, k + 1) * xi;
-                }
-                if (k < end)
-                {
-                    Unsafe.Add(ref ys, Unsafe.Add(ref rows, k)) += Unsafe.Add(ref weights, k) * xi;
+                    ref float yk = ref Unsafe.Add(ref ys, Unsafe.Add(ref rows, k));
+                    yk = MultiplyAdd(Unsafe.Add(ref weights, k), xi, yk);
                 }
             }
         }
@@ -257,5 +245,12 @@ namespace Prunet.Generated
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static float LeakyRelu(float z, float alpha) => z > 0f ? z : alpha * z;
+
+        /// <summary>a * b + c, fused where the CPU has FMA (a JIT-time constant).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float MultiplyAdd(float a, float b, float c)
+        {
+            return Fma.IsSupported ? MathF.FusedMultiplyAdd(a, b, c) : (a * b) + c;
+        }
     }
 }

@@ -130,24 +130,26 @@ namespace Prunet.Generated
                     int i = 0;
                     for (; i <= 1; i += 2)
                     {
+                        ref float wi = ref Unsafe.Add(ref block, i * 8);
                         Vector256<float> x0 = Vector256.Create(Unsafe.Add(ref xs, i));
                         Vector256<float> x1 = Vector256.Create(Unsafe.Add(ref xs, i + 1));
-                        a0 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref block, (nuint)(i * 8)), a0);
-                        a1 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref block, (nuint)(i * 8 + 24)), a1);
-                        a2 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref block, (nuint)(i * 8 + 48)), a2);
-                        a3 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref block, (nuint)(i * 8 + 72)), a3);
-                        c0 = MultiplyAdd(x1, Vector256.LoadUnsafe(ref block, (nuint)(i * 8 + 8)), c0);
-                        c1 = MultiplyAdd(x1, Vector256.LoadUnsafe(ref block, (nuint)(i * 8 + 32)), c1);
-                        c2 = MultiplyAdd(x1, Vector256.LoadUnsafe(ref block, (nuint)(i * 8 + 56)), c2);
-                        c3 = MultiplyAdd(x1, Vector256.LoadUnsafe(ref block, (nuint)(i * 8 + 80)), c3);
+                        a0 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref wi), a0);
+                        a1 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref wi, 24), a1);
+                        a2 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref wi, 48), a2);
+                        a3 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref wi, 72), a3);
+                        c0 = MultiplyAdd(x1, Vector256.LoadUnsafe(ref wi, 8), c0);
+                        c1 = MultiplyAdd(x1, Vector256.LoadUnsafe(ref wi, 32), c1);
+                        c2 = MultiplyAdd(x1, Vector256.LoadUnsafe(ref wi, 56), c2);
+                        c3 = MultiplyAdd(x1, Vector256.LoadUnsafe(ref wi, 80), c3);
                     }
                     if (i < 3)
                     {
+                        ref float wi = ref Unsafe.Add(ref block, i * 8);
                         Vector256<float> x0 = Vector256.Create(Unsafe.Add(ref xs, i));
-                        a0 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref block, (nuint)(i * 8)), a0);
-                        a1 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref block, (nuint)(i * 8 + 24)), a1);
-                        a2 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref block, (nuint)(i * 8 + 48)), a2);
-                        a3 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref block, (nuint)(i * 8 + 72)), a3);
+                        a0 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref wi), a0);
+                        a1 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref wi, 24), a1);
+                        a2 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref wi, 48), a2);
+                        a3 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref wi, 72), a3);
                     }
                     Vector256<float> z0 = Vector256.LoadUnsafe(ref bias, (nuint)(b * 8)) + (a0 + c0);
                     z0.StoreUnsafe(ref ys, (nuint)(b * 8));
@@ -189,14 +191,14 @@ namespace Prunet.Generated
                     {
                         float xi = Unsafe.Add(ref xs, i);
                         ref float lanes = ref Unsafe.Add(ref block, i * 8);
-                        s0 += Unsafe.Add(ref lanes, 0) * xi;
-                        s1 += Unsafe.Add(ref lanes, 1) * xi;
-                        s2 += Unsafe.Add(ref lanes, 2) * xi;
-                        s3 += Unsafe.Add(ref lanes, 3) * xi;
-                        s4 += Unsafe.Add(ref lanes, 4) * xi;
-                        s5 += Unsafe.Add(ref lanes, 5) * xi;
-                        s6 += Unsafe.Add(ref lanes, 6) * xi;
-                        s7 += Unsafe.Add(ref lanes, 7) * xi;
+                        s0 = MultiplyAdd(lanes, xi, s0);
+                        s1 = MultiplyAdd(Unsafe.Add(ref lanes, 1), xi, s1);
+                        s2 = MultiplyAdd(Unsafe.Add(ref lanes, 2), xi, s2);
+                        s3 = MultiplyAdd(Unsafe.Add(ref lanes, 3), xi, s3);
+                        s4 = MultiplyAdd(Unsafe.Add(ref lanes, 4), xi, s4);
+                        s5 = MultiplyAdd(Unsafe.Add(ref lanes, 5), xi, s5);
+                        s6 = MultiplyAdd(Unsafe.Add(ref lanes, 6), xi, s6);
+                        s7 = MultiplyAdd(Unsafe.Add(ref lanes, 7), xi, s7);
                     }
                     Unsafe.Add(ref ys, b * 8) = s0;
                     Unsafe.Add(ref ys, b * 8 + 1) = s1;
@@ -223,7 +225,7 @@ namespace Prunet.Generated
                 sum = ((s0 + s1) + (s2 + s3));
                 for (; i < 3; i++)
                 {
-                    sum += Unsafe.Add(ref row, i) * Unsafe.Add(ref xs, i);
+                    sum = MultiplyAdd(Unsafe.Add(ref row, i), Unsafe.Add(ref xs, i), sum);
                 }
                 Unsafe.Add(ref ys, j) = MathF.Tanh(Unsafe.Add(ref bias, j) + sum);
             }
@@ -280,16 +282,16 @@ namespace Prunet.Generated
                     float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
                     for (; i <= 37; i += 4)
                     {
-                        s0 += Unsafe.Add(ref row, i) * Unsafe.Add(ref xs, i);
-                        s1 += Unsafe.Add(ref row, i + 1) * Unsafe.Add(ref xs, i + 1);
-                        s2 += Unsafe.Add(ref row, i + 2) * Unsafe.Add(ref xs, i + 2);
-                        s3 += Unsafe.Add(ref row, i + 3) * Unsafe.Add(ref xs, i + 3);
+                        s0 = MultiplyAdd(Unsafe.Add(ref row, i), Unsafe.Add(ref xs, i), s0);
+                        s1 = MultiplyAdd(Unsafe.Add(ref row, i + 1), Unsafe.Add(ref xs, i + 1), s1);
+                        s2 = MultiplyAdd(Unsafe.Add(ref row, i + 2), Unsafe.Add(ref xs, i + 2), s2);
+                        s3 = MultiplyAdd(Unsafe.Add(ref row, i + 3), Unsafe.Add(ref xs, i + 3), s3);
                     }
                     sum = ((s0 + s1) + (s2 + s3));
                 }
                 for (; i < 41; i++)
                 {
-                    sum += Unsafe.Add(ref row, i) * Unsafe.Add(ref xs, i);
+                    sum = MultiplyAdd(Unsafe.Add(ref row, i), Unsafe.Add(ref xs, i), sum);
                 }
                 Unsafe.Add(ref ys, j) = Unsafe.Add(ref bias, j) + sum;
             }
@@ -302,6 +304,13 @@ namespace Prunet.Generated
             {
                 throw new ArgumentException("expected " + expected + " " + what + ", got " + actual, parameter);
             }
+        }
+
+        /// <summary>a * b + c, fused where the CPU has FMA (a JIT-time constant).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float MultiplyAdd(float a, float b, float c)
+        {
+            return Fma.IsSupported ? MathF.FusedMultiplyAdd(a, b, c) : (a * b) + c;
         }
 
         /// <summary>a * b + c, fused where the CPU has FMA (a JIT-time constant).</summary>
