@@ -1,0 +1,90 @@
+using System.Diagnostics;
+
+namespace Prunet.Benchmarks;
+
+/// <summary>
+/// What the first calls cost in a fresh process (JIT included): the first call, each of calls 2
+/// to 100, and the steady state after 200,000 calls, for the generated 784-300-100-10 classes.
+/// <c>--first-call</c> starts one child process per class, so that every one is measured fresh.
+/// </summary>
+internal static class WarmupProbe
+{
+    private static readonly Dictionary<string, Action<float[], float[]>> Networks = new()
+    {
+        ["Fashion90Auto"] = (x, y) => Fashion90Auto.Predict(x, y),
+        ["Fashion90SparseRows"] = (x, y) => Fashion90SparseRows.Predict(x, y),
+        ["Fashion90SparseColumns"] = (x, y) => Fashion90SparseColumns.Predict(x, y),
+        ["Fashion95Auto"] = (x, y) => Fashion95Auto.Predict(x, y),
+        ["FashionBlock90Auto"] = (x, y) => FashionBlock90Auto.Predict(x, y),
+        ["FashionBlock90DenseSimd"] = (x, y) => FashionBlock90DenseSimd.Predict(x, y),
+        ["DigitsDenseAuto"] = (x, y) => DigitsDenseAuto.Predict(x, y),
+        ["MpgAuto"] = (x, y) => MpgAuto.Predict(x, y),
+    };
+
+    public static int Run(string[] args)
+    {
+        if (args.Length > 1)
+        {
+            return Measure(args[1]);
+        }
+
+        Console.WriteLine("network | first call (µs, JIT included) | calls 2-100: median / worst (× steady) | steady state (ns)");
+        foreach (string name in Networks.Keys)
+        {
+            var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
+            start.ArgumentList.Add(typeof(WarmupProbe).Assembly.Location);
+            start.ArgumentList.Add("--first-call");
+            start.ArgumentList.Add(name);
+            using Process child = Process.Start(start)!;
+            Console.Write(child.StandardOutput.ReadToEnd());
+            child.WaitForExit();
+        }
+
+        return 0;
+    }
+
+    private static int Measure(string name)
+    {
+        Action<float[], float[]> predict = Networks[name];
+        int size = name.StartsWith("Mpg", StringComparison.Ordinal) ? 8 : name.StartsWith("Digits", StringComparison.Ordinal) ? 64 : 784;
+        var rng = new Random(1);
+        float[][] rows = Enumerable.Range(0, 128).Select(_ => Enumerable.Range(0, size).Select(i => rng.Next(2) == 0 ? 0f : rng.Next(256)).Select(v => (float)v).ToArray()).ToArray();
+        var output = new float[10];
+        var y = new float[name.StartsWith("Mpg", StringComparison.Ordinal) ? 1 : 10];
+
+        long t0 = Stopwatch.GetTimestamp();
+        predict(rows[0], y);
+        double first = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
+        var calls = new double[99];
+        for (int n = 0; n < calls.Length; n++)
+        {
+            long t = Stopwatch.GetTimestamp();
+            predict(rows[(n + 1) & 127], y);
+            calls[n] = Stopwatch.GetElapsedTime(t).TotalNanoseconds;
+        }
+
+        for (int n = 0; n < 200_000; n++)
+        {
+            predict(rows[n & 127], y);
+        }
+
+        Thread.Sleep(200); // let a background tier-1 compilation finish
+        for (int n = 0; n < 20_000; n++)
+        {
+            predict(rows[n & 127], y);
+        }
+
+        const int Steady = 20_000;
+        long s = Stopwatch.GetTimestamp();
+        for (int n = 0; n < Steady; n++)
+        {
+            predict(rows[n & 127], y);
+        }
+
+        double steady = Stopwatch.GetElapsedTime(s).TotalNanoseconds / Steady;
+        Array.Sort(calls);
+        Console.WriteLine($"{name} | {first:0} | {calls[49] / steady:0.0} / {calls[^1] / steady:0.0} | {steady:0}");
+        GC.KeepAlive(output);
+        return 0;
+    }
+}
