@@ -99,7 +99,7 @@ internal static class SweepCommand
 
         AnsiConsole.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
                 ProgressTask task = context.AddTask("sweep", maxValue: targets.Length * epochs);
@@ -110,7 +110,7 @@ internal static class SweepCommand
                     sweep.Runs.Add(RunOne(sweep, targets[t], split, validation, directory, new Progress(report =>
                     {
                         task.Value = done + report.Epoch;
-                        task.Description = string.Format(Invariant, "{0} {1} ({2}/{3}), epoch {4}/{5}, validation {6} {7:F4}", sweep.TargetName, targets[t], t + 1, targets.Length, report.Epoch, report.Epochs, report.MetricName, report.ValidationMetric);
+                        task.Description = string.Format(Invariant, "{0} {1} ({2}/{3}), epoch {4}/{5}", sweep.TargetName, targets[t], t + 1, targets.Length, report.Epoch, report.Epochs);
                     })));
                     task.Value = done + epochs;
                 }
