@@ -50,7 +50,8 @@ internal sealed class DataOptionSet
 
     /// <summary>
     /// The data options; split settings not given on the command line come from the model's
-    /// provenance when it recorded them, so that a model is evaluated on the rows it was tested on.
+    /// provenance when it recorded them, so that a model is evaluated on the rows it was tested on;
+    /// a classifier's labels (or 0..K-1 for one without labels) fix which class each output is.
     /// </summary>
     public DataOptions Read(ParseResult result, ModelTask? task, PrunedModel? model = null)
     {
@@ -61,7 +62,10 @@ internal sealed class DataOptionSet
             throw new ArgumentException($"--test-fraction must be between 0 and 1 (exclusive), got {testFraction}");
         }
 
-        return new DataOptions(result.GetValue(Data)!, result.GetValue(Test), result.GetValue(Target), task, testFraction, splitSeed);
+        var options = new DataOptions(result.GetValue(Data)!, result.GetValue(Test), result.GetValue(Target), task, testFraction, splitSeed);
+
+        // A model's outputs stand for its classes: the data's labels are matched to them by name.
+        return model == null ? options : options.ForModel(model);
     }
 
     private static double? Recorded(PrunedModel? model, string key)

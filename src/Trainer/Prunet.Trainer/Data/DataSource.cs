@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using Prunet.Training;
 
@@ -14,7 +15,31 @@ namespace Prunet.Data;
 /// <param name="Task">Classification or regression; null to detect it from the target values.</param>
 /// <param name="TestFraction">Fraction of the rows held out as the test set when there is no separate test data, in [0, 1).</param>
 /// <param name="SplitSeed">Chooses the test rows; independent of the training seed.</param>
-public sealed record DataOptions(string Data, string? TestData = null, string? Target = null, ModelTask? Task = null, double TestFraction = 0.2, int SplitSeed = 0);
+/// <param name="Classes">
+/// The classes of the model the data is for, in output order, or null for the data's own (sorted)
+/// classes. Labels are matched to them by name after the split, so the test rows stay the same:
+/// see <see cref="DataOptions.ForModel"/>.
+/// </param>
+public sealed record DataOptions(string Data, string? TestData = null, string? Target = null, ModelTask? Task = null, double TestFraction = 0.2, int SplitSeed = 0, IReadOnlyList<string>? Classes = null)
+{
+    /// <summary>
+    /// The classes a classifier's outputs stand for: its labels, or, for a model without labels
+    /// (an imported one), "0" to "K-1", so that integer label k of the data is output k.
+    /// </summary>
+    public static IReadOnlyList<string>? ClassesOf(PrunedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Task != ModelTask.Classification)
+        {
+            return null;
+        }
+
+        return model.Labels ?? Enumerable.Range(0, model.OutputSize).Select(k => k.ToString(CultureInfo.InvariantCulture)).ToArray();
+    }
+
+    /// <summary>These options with the classes of <paramref name="model"/> (<see cref="ClassesOf"/>).</summary>
+    public DataOptions ForModel(PrunedModel model) => this with { Classes = ClassesOf(model) };
+}
 
 /// <summary>A training set and the test set held out from it (or read beside it).</summary>
 /// <param name="Train">Rows to train on (validation rows, if any, are carved from these by the trainer).</param>
@@ -50,6 +75,14 @@ public static class DataSource
             throw new ArgumentOutOfRangeException(nameof(options), options.TestFraction, "TestFraction must be in [0, 1)");
         }
 
+        DataSplit split = LoadSplit(options);
+        return options.Classes == null || split.Train.Task != ModelTask.Classification
+            ? split
+            : new DataSplit(split.Train.WithClasses(options.Classes), split.Test.WithClasses(options.Classes));
+    }
+
+    private static DataSplit LoadSplit(DataOptions options)
+    {
         if (Directory.Exists(options.Data))
         {
             return LoadIdxDirectory(options);

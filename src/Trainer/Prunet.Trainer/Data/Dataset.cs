@@ -165,6 +165,44 @@ public sealed class Dataset
         return new Dataset(Name, x, FeatureNames, Task, null, null, targets, TargetName);
     }
 
+    /// <summary>
+    /// The same rows with their labels renumbered to <paramref name="classes"/> (a model's classes,
+    /// in output order), matched by name: class "3" of the data becomes index 3 of "0".."9" even when
+    /// the data lacks some classes. A class of the data that is not among them is an error naming it.
+    /// </summary>
+    /// <exception cref="DataFormatException">The data has a class the model does not.</exception>
+    public Dataset WithClasses(IReadOnlyList<string> classes)
+    {
+        ArgumentNullException.ThrowIfNull(classes);
+        if (Task != ModelTask.Classification)
+        {
+            throw new InvalidOperationException(Name + " is a regression dataset; it has no classes");
+        }
+
+        if (classes.SequenceEqual(ClassNames!, StringComparer.Ordinal))
+        {
+            return this;
+        }
+
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int c = 0; c < classes.Count; c++)
+        {
+            index.Add(classes[c], c);
+        }
+
+        var renumbered = new int[ClassNames!.Count];
+        for (int c = 0; c < renumbered.Length; c++)
+        {
+            if (!index.TryGetValue(ClassNames[c], out renumbered[c]))
+            {
+                throw new DataFormatException(Name, "class \"" + ClassNames[c] + "\" of " + TargetName + " is not one of the model's classes (" + string.Join(", ", classes) + ")", column: TargetName);
+            }
+        }
+
+        int[] labels = Labels!.Select(l => renumbered[l]).ToArray();
+        return new Dataset(Name, X, FeatureNames, Task, labels, classes, null, TargetName);
+    }
+
     // Models carry these names (input names, labels), and the format wants them non-empty and unique.
     private static void CheckNames(IReadOnlyList<string> names, string what, string parameter)
     {
