@@ -12,6 +12,7 @@
 #   benchmarks/pruning/run.sh block        # blocks of 8 against single weights
 #   benchmarks/pruning/run.sh neuron       # neuron pruning, every criterion
 #   benchmarks/pruning/run.sh neuron2      # more neurons removed
+#   benchmarks/pruning/run.sh compose      # neurons, then blocks of what remains
 #   benchmarks/pruning/run.sh sweep        # the charts
 #   benchmarks/pruning/run.sh final10      # the chosen 10-epoch recipe, seeds 1-3
 #   python3 benchmarks/pruning/summarise.py $OUT
@@ -40,7 +41,7 @@ run() {
   mv "$OUT/$name.json.tmp" "$OUT/$name.json"
 }
 
-stage=${1:?usage: run.sh dense|select|select2|select3|select4|final3|block|neuron|neuron2|sweep|final10}
+stage=${1:?usage: run.sh dense|select|select2|select3|select4|final3|block|neuron|neuron2|compose|sweep|final10}
 case $stage in
 dense)
   for SEED in 1 2 3; do
@@ -52,15 +53,16 @@ select)
   SEED=1
   for s in 0.9 0.95; do
     for e in 3 10; do
+      last=$(( (e - 1) * 422 ))  # the first step of the last epoch: the default end step when these ran
       run "sel-e$e-s$s-oneshot-lr5e-4" --sparsity $s --finetune-epochs $e --lr 5e-4
       run "sel-e$e-s$s-oneshot-lr1e-3-cos" --sparsity $s --finetune-epochs $e --lr 1e-3 --lr-schedule cosine
-      run "sel-e$e-s$s-gradual-lr5e-4" --sparsity $s --finetune-epochs $e --lr 5e-4 --schedule gradual
-      run "sel-e$e-s$s-gradual-lr5e-4-cos" --sparsity $s --finetune-epochs $e --lr 5e-4 --schedule gradual --lr-schedule cosine
-      run "sel-e$e-s$s-gradual-lr1e-3-cos" --sparsity $s --finetune-epochs $e --lr 1e-3 --schedule gradual --lr-schedule cosine
-      run "sel-e$e-s$s-gradual-lr2e-3-cos" --sparsity $s --finetune-epochs $e --lr 2e-3 --schedule gradual --lr-schedule cosine
+      run "sel-e$e-s$s-gradual-lr5e-4" --sparsity $s --finetune-epochs $e --lr 5e-4 --schedule gradual --end-step $last
+      run "sel-e$e-s$s-gradual-lr5e-4-cos" --sparsity $s --finetune-epochs $e --lr 5e-4 --schedule gradual --end-step $last --lr-schedule cosine
+      run "sel-e$e-s$s-gradual-lr1e-3-cos" --sparsity $s --finetune-epochs $e --lr 1e-3 --schedule gradual --end-step $last --lr-schedule cosine
+      run "sel-e$e-s$s-gradual-lr2e-3-cos" --sparsity $s --finetune-epochs $e --lr 2e-3 --schedule gradual --end-step $last --lr-schedule cosine
       [ "$e-$s" = "10-0.95" ] && continue # cut short: layer scope and iterative had lost everywhere else
-      run "sel-e$e-s$s-gradual-lr1e-3-cos-layer" --sparsity $s --finetune-epochs $e --lr 1e-3 --schedule gradual --lr-schedule cosine --scope layer
-      run "sel-e$e-s$s-iterative-lr1e-3-cos" --sparsity $s --finetune-epochs $e --lr 1e-3 --schedule iterative --lr-schedule cosine
+      run "sel-e$e-s$s-gradual-lr1e-3-cos-layer" --sparsity $s --finetune-epochs $e --lr 1e-3 --schedule gradual --end-step $last --lr-schedule cosine --scope layer
+      run "sel-e$e-s$s-iterative-lr1e-3-cos" --sparsity $s --finetune-epochs $e --lr 1e-3 --schedule iterative --end-step $last --lr-schedule cosine
     done
   done ;;
 select2)
@@ -73,14 +75,14 @@ select2)
   done
   run "sel-e3-s0.98-oneshot-lr5e-4" --sparsity 0.98 --finetune-epochs 3 --lr 5e-4
   run "sel-e3-s0.98-oneshot-lr1e-3-cos" --sparsity 0.98 --finetune-epochs 3 --lr 1e-3 --lr-schedule cosine
-  run "sel-e3-s0.98-gradual-lr5e-4" --sparsity 0.98 --finetune-epochs 3 --lr 5e-4 --schedule gradual
-  run "sel-e3-s0.98-gradual-lr2e-3-cos" --sparsity 0.98 --finetune-epochs 3 --lr 2e-3 --schedule gradual --lr-schedule cosine
+  run "sel-e3-s0.98-gradual-lr5e-4" --sparsity 0.98 --finetune-epochs 3 --lr 5e-4 --schedule gradual --end-step 844
+  run "sel-e3-s0.98-gradual-lr2e-3-cos" --sparsity 0.98 --finetune-epochs 3 --lr 2e-3 --schedule gradual --end-step 844 --lr-schedule cosine
   for s in 0.95 0.98; do
     run "sel-e10-s$s-gradual-end2110-lr1e-3-cos" --sparsity $s --finetune-epochs 10 --lr 1e-3 --schedule gradual --end-step 2110 --lr-schedule cosine
     run "sel-e10-s$s-gradual-end2110-lr5e-4" --sparsity $s --finetune-epochs 10 --lr 5e-4 --schedule gradual --end-step 2110
   done
-  run "sel-e10-s0.98-gradual-lr5e-4" --sparsity 0.98 --finetune-epochs 10 --lr 5e-4 --schedule gradual
-  run "sel-e10-s0.98-gradual-lr1e-3-cos" --sparsity 0.98 --finetune-epochs 10 --lr 1e-3 --schedule gradual --lr-schedule cosine
+  run "sel-e10-s0.98-gradual-lr5e-4" --sparsity 0.98 --finetune-epochs 10 --lr 5e-4 --schedule gradual --end-step 3798
+  run "sel-e10-s0.98-gradual-lr1e-3-cos" --sparsity 0.98 --finetune-epochs 10 --lr 1e-3 --schedule gradual --end-step 3798 --lr-schedule cosine
   ;;
 select3)
   # Third round: a higher learning rate, and an even shorter ramp.
@@ -134,6 +136,16 @@ neuron2)
         run "neuron-$c-f$f-seed$SEED" --method neuron --criterion $c --fraction $f --finetune-epochs 10 --lr 1e-3 --lr-schedule cosine
       done
     done
+  done ;;
+compose)
+  # Neuron pruning, then blocks of 8 of what remains: from the neuron stage's apoz models.
+  for SEED in 1 2 3; do
+    name="compose-apoz0.7-block0.8-seed$SEED"
+    [ -s "$OUT/$name.json" ] && continue
+    echo "$(date -u +%H:%M:%S) $name"
+    $PRUNET prune --model "$OUT/neuron-apoz-f0.7-seed$SEED.model.json" --data "$DATA" --batch 128 --seed "$SEED" --json \
+        --sparsity 0.8 --granularity block --finetune-epochs 3 "${R3[@]}" -o "$OUT/$name.model.json" > "$OUT/$name.json.tmp" 2> "$OUT/$name.log"
+    mv "$OUT/$name.json.tmp" "$OUT/$name.json"
   done ;;
 final10)
   for SEED in 1 2 3; do

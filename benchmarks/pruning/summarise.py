@@ -43,7 +43,7 @@ if dense:
           + f"; mean test {sum(t for _, t in dense.values()) / len(dense):.4f}")
 
 print(f"{'run':60} {'validation':>10} {'test':>7} {'sparsity':>8}")
-for run, (validation, test, sparsity, _) in rows.items():
+for run, (validation, test, sparsity, *_) in rows.items():
     print(f"{run:60} {validation:10.4f} {test:7.4f} {sparsity:8.4f}")
 
 groups = defaultdict(list)
