@@ -213,21 +213,30 @@ public static class MagnitudePruner
             return;
         }
 
-        // Rank (score, layer, first output, input) ascending: the position breaks ties, so the result is deterministic.
-        var ranked = new List<(float Score, Block Block)>();
+        // Rank by (score, position) ascending, the position (layer, first output, input) breaking
+        // ties so that the result is deterministic. Both go into one long per block, sorted as a
+        // primitive: scores are finite and at least 0, so their bits order like their values. This
+        // runs at every step of a gradual schedule, and a comparison sort of 266,200 tuples took
+        // about 0.15 s on the Fashion-MNIST network; this takes a fraction of that.
+        var blocks = new List<Block>();
         foreach (int k in layers)
         {
             int outputs = weights[k].Length / inputs[k];
-            foreach (Block block in Blocks(k, inputs[k], outputs, options.BlockSizeFor(outputs)))
-            {
-                ranked.Add((Score(weights[k], inputs[k], block), block));
-            }
+            blocks.AddRange(Blocks(k, inputs[k], outputs, options.BlockSizeFor(outputs)));
         }
 
-        ranked.Sort((a, b) => a.Score != b.Score ? a.Score.CompareTo(b.Score) : a.Block.CompareTo(b.Block));
-        long removed = 0;
-        foreach ((_, Block block) in ranked)
+        var keys = new long[blocks.Count];
+        for (int n = 0; n < keys.Length; n++)
         {
+            Block block = blocks[n];
+            keys[n] = ((long)BitConverter.SingleToInt32Bits(Score(weights[block.Layer], inputs[block.Layer], block)) << 32) | (uint)n;
+        }
+
+        Array.Sort(keys);
+        long removed = 0;
+        foreach (long key in keys)
+        {
+            Block block = blocks[(int)(key & 0xFFFFFFFFL)];
             if (removed + block.Count > target)
             {
                 // Blocks are removed whole; a smaller block further down may still fit (a layer's last, partial block).
@@ -285,13 +294,7 @@ public static class MagnitudePruner
     private static int CountZeros(float[] values) => values.Count(v => v == 0f);
 
     /// <summary>Outputs <c>FirstOutput … FirstOutput+Count-1</c> of input <c>Input</c> in one layer.</summary>
-    private readonly record struct Block(int Layer, int FirstOutput, int Input, int Count) : IComparable<Block>
-    {
-        public int CompareTo(Block other)
-            => Layer != other.Layer ? Layer.CompareTo(other.Layer)
-             : FirstOutput != other.FirstOutput ? FirstOutput.CompareTo(other.FirstOutput)
-             : Input.CompareTo(other.Input);
-    }
+    private readonly record struct Block(int Layer, int FirstOutput, int Input, int Count);
 }
 
 /// <summary>Whether a layer's zeros form whole aligned blocks, the promise its <c>blockSize</c> makes.</summary>
