@@ -216,8 +216,8 @@ public static class MagnitudePruner
         // Rank by (score, position) ascending, the position (layer, first output, input) breaking
         // ties so that the result is deterministic. Both go into one long per block, sorted as a
         // primitive: scores are finite and at least 0, so their bits order like their values. This
-        // runs at every step of a gradual schedule, and a comparison sort of 266,200 tuples took
-        // about 0.15 s on the Fashion-MNIST network; this takes a fraction of that.
+        // runs at every pruning step of a gradual schedule: on the Fashion-MNIST network a step
+        // (ranking, zeroing, new masks) takes about 60 ms this way, 80 ms with a tuple comparer.
         var blocks = new List<Block>();
         foreach (int k in layers)
         {
