@@ -134,6 +134,20 @@ public class PruningCliTests : IClassFixture<PruningCliTests.DigitsModel>
     }
 
     [Fact]
+    public void ARegressionSweepReportsRSquared()
+    {
+        using var temp = new TempDirectory();
+        string model = temp.File("mpg.json");
+        Assert.Equal(0, Prunet.Run("train", "--data", "auto-mpg", "--hidden", "8", "--epochs", "30", "-o", model).ExitCode);
+        string directory = temp.File("sweep");
+        CliResult result = Prunet.Run("sweep", "--model", model, "--data", "auto-mpg", "--sparsities", "0.5", "--finetune-epochs", "2", "-o", directory);
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("test r2", result.Output);
+        Assert.StartsWith("target,sparsity,nonzeroWeights,multiplyAdds,validationR2,testR2,change,", File.ReadLines(Path.Combine(directory, "sweep.csv")).First());
+        Assert.True(JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "sweep.json"))).RootElement.GetProperty("runs")[0].GetProperty("test").TryGetProperty("r2", out _));
+    }
+
+    [Fact]
     public void ANeuronSweepTakesFractionsOfNeurons()
     {
         using var temp = new TempDirectory();

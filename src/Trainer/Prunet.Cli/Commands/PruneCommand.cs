@@ -43,9 +43,9 @@ internal static class PruneCommand
             Metrics before = Evaluator.Evaluate(dense, split.Test);
             if (fineTuning.Epochs > 0)
             {
-                log.WriteLine(plan.Schedule == "oneshot"
+                log.WriteLine(plan.Schedule == ScheduleKind.OneShot
                     ? $"fine-tuning {fineTuning.Epochs} epochs with the pruned weights held at zero"
-                    : $"fine-tuning {fineTuning.Epochs} epochs, pruning on a {plan.Schedule} schedule");
+                    : $"fine-tuning {fineTuning.Epochs} epochs, pruning on a {plan.ScheduleName} schedule");
             }
 
             PruningOutcome outcome = plan.Run(dense, split.Train, fineTuning, new EpochPrinter(log));
@@ -184,7 +184,7 @@ internal static class PruneCommand
             : new List<object?>();
         var step = new Dictionary<string, object?>
         {
-            ["method"] = plan.Method,
+            ["method"] = plan.MethodName,
             ["settings"] = plan.Settings(fineTuning, outcome.Gradual),
             ["before"] = Reports.ToProvenance(before),
             ["pruned"] = afterPruning == null ? null : Reports.ToProvenance(afterPruning),

@@ -6,6 +6,29 @@ using Prunet.Training;
 
 namespace Prunet.Cli.Commands;
 
+/// <summary>What pruning removes: weights (or blocks of them) by magnitude, or whole neurons.</summary>
+internal enum PruningMethod
+{
+    /// <summary><c>--method magnitude</c>.</summary>
+    Magnitude,
+
+    /// <summary><c>--method neuron</c>.</summary>
+    Neuron,
+}
+
+/// <summary>When magnitude pruning happens: once before fine-tuning, or along a schedule during it.</summary>
+internal enum ScheduleKind
+{
+    /// <summary><c>--schedule oneshot</c>.</summary>
+    OneShot,
+
+    /// <summary><c>--schedule gradual</c>: <see cref="PolynomialSchedule"/>.</summary>
+    Gradual,
+
+    /// <summary><c>--schedule iterative</c>: <see cref="IterativeSchedule"/>.</summary>
+    Iterative,
+}
+
 /// <summary>Which command the pruning options are for: they share names and meanings, not all of them apply everywhere.</summary>
 internal enum PruningOptionUse
 {
@@ -253,8 +276,13 @@ internal sealed class PruningOptionSet
             Scope: result.GetValue(Scope) == "layer" ? PruningScope.Layer : PruningScope.Global,
             Granularity: result.GetValue(Granularity) == "block" ? PruningGranularity.Block : PruningGranularity.Element,
             BlockSize: result.GetValue(Block));
-        string method = _use == PruningOptionUse.Train ? "magnitude" : result.GetValue(Method)!;
-        string schedule = _use == PruningOptionUse.Train ? "gradual" : result.GetValue(Schedule)!;
+        PruningMethod method = _use != PruningOptionUse.Train && result.GetValue(Method) == "neuron" ? PruningMethod.Neuron : PruningMethod.Magnitude;
+        ScheduleKind schedule = _use == PruningOptionUse.Train ? ScheduleKind.Gradual : result.GetValue(Schedule) switch
+        {
+            "gradual" => ScheduleKind.Gradual,
+            "iterative" => ScheduleKind.Iterative,
+            _ => ScheduleKind.OneShot,
+        };
         NeuronCriterion criterion = result.GetValue(Criterion) switch
         {
             "mean-activation" => NeuronCriterion.MeanActivation,
@@ -262,11 +290,11 @@ internal sealed class PruningOptionSet
             "l2" => NeuronCriterion.L2,
             _ => NeuronCriterion.Apoz,
         };
-        var plan = new PruningPlan(method, magnitude, criterion, method == "neuron" ? "oneshot" : schedule, result.GetValue(BeginStep), result.GetValue(EndStep), result.GetValue(Frequency));
+        var plan = new PruningPlan(method, magnitude, criterion, method == PruningMethod.Neuron ? ScheduleKind.OneShot : schedule, result.GetValue(BeginStep), result.GetValue(EndStep), result.GetValue(Frequency));
         if (_use == PruningOptionUse.Prune)
         {
             double? threshold = result.GetValue(Threshold);
-            return threshold is double t ? plan.WithThreshold(t) : plan.WithTarget((method == "neuron" ? result.GetValue(Fraction) : result.GetValue(Sparsity))!.Value);
+            return threshold is double t ? plan.WithThreshold(t) : plan.WithTarget((method == PruningMethod.Neuron ? result.GetValue(Fraction) : result.GetValue(Sparsity))!.Value);
         }
 
         return target is double value ? plan.WithTarget(value) : plan;
@@ -288,25 +316,31 @@ internal sealed class PruningOptionSet
 /// pruning the schedule. <see cref="Run"/> is what <c>prune</c> does once and <c>sweep</c> once per
 /// target.
 /// </summary>
-/// <param name="Method"><c>magnitude</c> or <c>neuron</c>.</param>
+/// <param name="Method">Weights by magnitude, or whole neurons.</param>
 /// <param name="Magnitude">Scope, granularity and block size; with a target, its sparsity or threshold.</param>
 /// <param name="Criterion">The neuron criterion.</param>
-/// <param name="Schedule"><c>oneshot</c>, <c>gradual</c> or <c>iterative</c>.</param>
+/// <param name="Schedule">One-shot, gradual or iterative (always one-shot for neurons).</param>
 /// <param name="BeginStep">The schedule's first step, or null for the default.</param>
 /// <param name="EndStep">The schedule's last step, or null for the default.</param>
 /// <param name="Frequency">Steps between prunings, or null for the default.</param>
-internal sealed record PruningPlan(string Method, MagnitudePruningOptions Magnitude, NeuronCriterion Criterion, string Schedule, int? BeginStep, int? EndStep, int? Frequency)
+internal sealed record PruningPlan(PruningMethod Method, MagnitudePruningOptions Magnitude, NeuronCriterion Criterion, ScheduleKind Schedule, int? BeginStep, int? EndStep, int? Frequency)
 {
+    /// <summary>The method as the command line and provenance spell it: <c>magnitude</c> or <c>neuron</c>.</summary>
+    public string MethodName => Method == PruningMethod.Neuron ? "neuron" : "magnitude";
+
+    /// <summary>The schedule as the command line and provenance spell it: <c>oneshot</c>, <c>gradual</c> or <c>iterative</c>.</summary>
+    public string ScheduleName => Schedule.ToString().ToLowerInvariant();
+
     /// <summary>Neuron pruning's fraction, or threshold, when the method is neuron.</summary>
     public NeuronPruningOptions? Neuron { get; init; }
 
     /// <summary>The target: a sparsity for magnitude pruning, a fraction of each layer's neurons for neuron pruning.</summary>
-    public PruningPlan WithTarget(double value) => Method == "neuron"
+    public PruningPlan WithTarget(double value) => Method == PruningMethod.Neuron
         ? this with { Neuron = new NeuronPruningOptions(Criterion, Fraction: value) }
         : this with { Magnitude = Magnitude with { Sparsity = value, Threshold = null } };
 
     /// <summary>A threshold on the method's score instead of a target.</summary>
-    public PruningPlan WithThreshold(double value) => Method == "neuron"
+    public PruningPlan WithThreshold(double value) => Method == PruningMethod.Neuron
         ? this with { Neuron = new NeuronPruningOptions(Criterion, Threshold: value) }
         : this with { Magnitude = Magnitude with { Sparsity = null, Threshold = (float)value } };
 
@@ -322,8 +356,8 @@ internal sealed record PruningPlan(string Method, MagnitudePruningOptions Magnit
         (int perEpoch, long total) = ModelTrainer.CountSteps(train, options);
         int begin = BeginStep ?? 0;
         int end = EndStep ?? (int)Math.Max(begin, total / 3);
-        int frequency = Frequency ?? (Schedule == "iterative" ? perEpoch : Math.Max(1, perEpoch / 10));
-        SparsitySchedule schedule = Schedule == "iterative"
+        int frequency = Frequency ?? (Schedule == ScheduleKind.Iterative ? perEpoch : Math.Max(1, perEpoch / 10));
+        SparsitySchedule schedule = Schedule == ScheduleKind.Iterative
             ? new IterativeSchedule(sparsity, begin, end, frequency)
             : new PolynomialSchedule(0, sparsity, begin, end, frequency);
         return new GradualPruning(schedule, Magnitude with { Sparsity = null, Threshold = null });
@@ -336,14 +370,14 @@ internal sealed record PruningPlan(string Method, MagnitudePruningOptions Magnit
     /// </summary>
     public PruningOutcome Run(PrunedModel model, Dataset train, TrainingOptions fineTuning, IProgress<EpochReport>? progress)
     {
-        if (Method == "neuron")
+        if (Method == PruningMethod.Neuron)
         {
             PruningResult removed = NeuronPruner.Prune(model, Neuron!, train);
             PrunedModel tuned = fineTuning.Epochs > 0 ? ModelTrainer.FineTune(removed.Model, train, fineTuning, progress) : removed.Model;
             return new PruningOutcome(removed, removed.Model, tuned, null);
         }
 
-        if (Schedule == "oneshot")
+        if (Schedule == ScheduleKind.OneShot)
         {
             PruningResult removed = MagnitudePruner.Prune(model, Magnitude);
             PrunedModel tuned = fineTuning.Epochs > 0 ? ModelTrainer.FineTune(removed.Model, train, fineTuning, progress) : removed.Model;
@@ -352,7 +386,7 @@ internal sealed record PruningPlan(string Method, MagnitudePruningOptions Magnit
 
         if (fineTuning.Epochs < 1)
         {
-            throw new ArgumentException($"--schedule {Schedule} prunes while fine-tuning, so it needs --finetune-epochs of at least 1");
+            throw new ArgumentException($"--schedule {ScheduleName} prunes while fine-tuning, so it needs --finetune-epochs of at least 1");
         }
 
         GradualPruning gradual = Gradual(train, fineTuning, Magnitude.Sparsity!.Value);
@@ -365,7 +399,7 @@ internal sealed record PruningPlan(string Method, MagnitudePruningOptions Magnit
     public Dictionary<string, object?> Settings(TrainingOptions fineTuning, GradualPruning? gradual)
     {
         var settings = new Dictionary<string, object?>();
-        if (Method == "neuron")
+        if (Method == PruningMethod.Neuron)
         {
             settings["criterion"] = Criterion switch
             {
@@ -391,7 +425,7 @@ internal sealed record PruningPlan(string Method, MagnitudePruningOptions Magnit
             settings["scope"] = Magnitude.Sparsity.HasValue ? Magnitude.Scope.ToString().ToLowerInvariant() : null;
             settings["granularity"] = Magnitude.Granularity.ToString().ToLowerInvariant();
             settings["blockSize"] = Magnitude.Granularity == PruningGranularity.Block ? Magnitude.BlockSize : null;
-            settings["schedule"] = Schedule;
+            settings["schedule"] = ScheduleName;
         }
 
         settings["finetuneEpochs"] = fineTuning.Epochs;

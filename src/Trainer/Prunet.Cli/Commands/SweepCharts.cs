@@ -23,21 +23,25 @@ internal static class SweepCharts
     {
         var plot = new Plot();
         double[] xs = sweep.Runs.Select(r => 100 * sweep.SparsityOf(r.Model)).ToArray();
-        var test = plot.Add.Scatter(xs, sweep.Runs.Select(r => Sweep.MainMetric(r.Metrics.Test)!.Value).ToArray());
+        var test = plot.Add.Scatter(xs, sweep.Runs.Select(r => Sweep.MainMetric(r.Metrics.Test) ?? double.NaN).ToArray());
         test.LegendText = "test " + sweep.MetricName;
         test.MarkerSize = 7;
         if (sweep.Runs.All(r => r.Metrics.Validation != null))
         {
-            var validation = plot.Add.Scatter(xs, sweep.Runs.Select(r => Sweep.MainMetric(r.Metrics.Validation)!.Value).ToArray());
+            var validation = plot.Add.Scatter(xs, sweep.Runs.Select(r => Sweep.MainMetric(r.Metrics.Validation) ?? double.NaN).ToArray());
             validation.LegendText = "validation " + sweep.MetricName;
             validation.MarkerSize = 5;
             validation.LinePattern = LinePattern.Dashed;
         }
 
-        var dense = plot.Add.HorizontalLine(Sweep.MainMetric(sweep.DenseMetrics.Test)!.Value);
-        dense.LegendText = "dense, test";
-        dense.LinePattern = LinePattern.Dotted;
-        plot.Title(string.Format(CultureInfo.InvariantCulture, "{0}: {1} pruning, {2} fine-tuning epochs", sweep.Dataset, sweep.Plan.Method == "neuron" ? "neuron" : sweep.Plan.Schedule + " magnitude", sweep.FineTuning.Epochs));
+        if (Sweep.MainMetric(sweep.DenseMetrics.Test) is double reference)
+        {
+            var dense = plot.Add.HorizontalLine(reference);
+            dense.LegendText = "dense, test";
+            dense.LinePattern = LinePattern.Dotted;
+        }
+
+        plot.Title(string.Format(CultureInfo.InvariantCulture, "{0}: {1} pruning, {2} fine-tuning epochs", sweep.Dataset, sweep.Plan.Method == PruningMethod.Neuron ? "neuron" : sweep.Plan.ScheduleName + " magnitude", sweep.FineTuning.Epochs));
         plot.XLabel("sparsity (% of the dense model's weights removed)");
         plot.YLabel(sweep.MetricName);
         plot.ShowLegend(Alignment.LowerLeft);

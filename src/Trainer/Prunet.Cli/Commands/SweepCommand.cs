@@ -47,7 +47,7 @@ internal static class SweepCommand
             PrunedModel dense = ModelFiles.Load(modelPath);
             PruningPlan plan = pruningOptions.Read(result);
             double[] targets = result.GetValue(sparsities)!;
-            if (plan.Method == "neuron" && targets.Any(t => t >= 1))
+            if (plan.Method == PruningMethod.Neuron && targets.Any(t => t >= 1))
             {
                 throw new ArgumentException("--method neuron takes fractions of each layer's neurons below 1 (a layer keeps at least one neuron)");
             }
@@ -130,7 +130,7 @@ internal static class SweepCommand
         var steps = sweep.Dense.Provenance.TryGetValue("pruning", out object? earlier) && earlier is IReadOnlyList<object?> list ? new List<object?>(list) : new List<object?>();
         steps.Add(new Dictionary<string, object?>
         {
-            ["method"] = plan.Method,
+            ["method"] = plan.MethodName,
             ["settings"] = plan.Settings(sweep.FineTuning, outcome.Gradual),
             ["sweep"] = true,
             ["pruningRate"] = outcome.Removed.Rate,
@@ -192,7 +192,7 @@ internal sealed record Sweep(string ModelPath, string Dataset, PruningPlan Plan,
     public List<SweepRun> Runs { get; } = new();
 
     /// <summary>What a target means: a weight sparsity, or a fraction of neurons.</summary>
-    public string TargetName => Plan.Method == "neuron" ? "neuron fraction" : "sparsity";
+    public string TargetName => Plan.Method == PruningMethod.Neuron ? "neuron fraction" : "sparsity";
 
     public bool Classification => Dense.Task == ModelTask.Classification;
 
@@ -235,7 +235,7 @@ internal sealed record Sweep(string ModelPath, string Dataset, PruningPlan Plan,
         {
             json.WriteString("model", ModelPath);
             json.WriteString("dataset", Dataset);
-            json.WriteString("method", Plan.Method);
+            json.WriteString("method", Plan.MethodName);
             json.WriteString("metric", MetricName);
             json.WriteStartObject("settings");
             foreach (KeyValuePair<string, object?> setting in Plan.Settings(FineTuning, null).Where(s => s.Key is not ("sparsity" or "fraction" or "threshold")))
@@ -291,7 +291,11 @@ internal sealed record Sweep(string ModelPath, string Dataset, PruningPlan Plan,
             json.WriteEndObject();
         }
 
-        json.WriteNumber("change", Change(metrics.Test));
+        if (double.IsFinite(Change(metrics.Test)))
+        {
+            // R² is undefined (no number) when the test target is constant.
+            json.WriteNumber("change", Change(metrics.Test));
+        }
         json.WriteStartArray("layerSparsities");
         foreach (double s in LayerSparsities(model))
         {
@@ -306,7 +310,7 @@ internal sealed record Sweep(string ModelPath, string Dataset, PruningPlan Plan,
         => model.Layers.Select((l, k) => 1 - ((double)l.NonzeroCount / Dense.Layers[k].WeightCount));
 
     /// <summary>The change of the main metric against dense: accuracy points, or R² difference.</summary>
-    public double Change(Metrics test) => (MainMetric(test)!.Value - MainMetric(DenseMetrics.Test)!.Value) * (Classification ? 100 : 1);
+    public double Change(Metrics test) => ((MainMetric(test) ?? double.NaN) - (MainMetric(DenseMetrics.Test) ?? double.NaN)) * (Classification ? 100 : 1);
 
     private string[] Row(string target, PrunedModel model, (Metrics Test, Metrics? Validation) metrics) => new[]
     {
@@ -315,7 +319,7 @@ internal sealed record Sweep(string ModelPath, string Dataset, PruningPlan Plan,
         model.Statistics.NonzeroWeights.ToString("N0", Invariant),
         model.Statistics.MultiplyAdds.ToString("N0", Invariant),
         MainMetric(metrics.Validation)?.ToString("F4", Invariant) ?? "-",
-        MainMetric(metrics.Test)!.Value.ToString("F4", Invariant),
+        MainMetric(metrics.Test)?.ToString("F4", Invariant) ?? "-",
         ReferenceEquals(model, Dense) ? string.Empty : Change(metrics.Test).ToString(Classification ? "+0.00;-0.00;0.00" : "+0.0000;-0.0000;0.0000", Invariant) + (Classification ? " points" : string.Empty),
     };
 
@@ -327,8 +331,8 @@ internal sealed record Sweep(string ModelPath, string Dataset, PruningPlan Plan,
             model.Statistics.NonzeroWeights.ToString(Invariant),
             model.Statistics.MultiplyAdds.ToString(Invariant),
             MainMetric(metrics.Validation)?.ToString("R", Invariant) ?? string.Empty,
-            MainMetric(metrics.Test)!.Value.ToString("R", Invariant),
-            Change(metrics.Test).ToString("R", Invariant),
+            MainMetric(metrics.Test)?.ToString("R", Invariant) ?? string.Empty,
+            double.IsFinite(Change(metrics.Test)) ? Change(metrics.Test).ToString("R", Invariant) : string.Empty,
             string.Join(";", LayerSparsities(model).Select(s => s.ToString("R", Invariant))),
             file) + "\n";
 
