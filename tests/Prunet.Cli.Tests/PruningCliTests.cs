@@ -134,6 +134,24 @@ public class PruningCliTests : IClassFixture<PruningCliTests.DigitsModel>
     }
 
     [Fact]
+    public void FineTuningValidatesOnTheRowsTrainingHeldOut()
+    {
+        // Without --seed and --validation-fraction, prune takes the model's: the same validation rows.
+        using var temp = new TempDirectory();
+        string model = temp.File("iris.json");
+        Assert.Equal(0, Prunet.Run("train", "--data", "iris", "--hidden", "4", "--epochs", "2", "--seed", "7", "--validation-fraction", "0.2", "-o", model).ExitCode);
+        string pruned = temp.File("pruned.json");
+        CliResult result = Prunet.Run("prune", "--model", model, "--data", "iris", "--sparsity", "0.5", "--finetune-epochs", "1", "-o", pruned);
+        Assert.True(result.ExitCode == 0, result.Error);
+        JsonElement settings = JsonDocument.Parse(PrunedModel.Load(pruned).ToJson()).RootElement.GetProperty("provenance").GetProperty("pruning")[0].GetProperty("settings");
+        Assert.Equal(7, settings.GetProperty("seed").GetInt32());
+
+        CliResult given = Prunet.Run("prune", "--model", model, "--data", "iris", "--sparsity", "0.5", "--finetune-epochs", "1", "--seed", "3", "-o", pruned);
+        Assert.True(given.ExitCode == 0, given.Error);
+        Assert.Equal(3, JsonDocument.Parse(PrunedModel.Load(pruned).ToJson()).RootElement.GetProperty("provenance").GetProperty("pruning")[0].GetProperty("settings").GetProperty("seed").GetInt32());
+    }
+
+    [Fact]
     public void ARegressionSweepReportsRSquared()
     {
         using var temp = new TempDirectory();

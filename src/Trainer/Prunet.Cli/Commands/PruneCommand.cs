@@ -34,7 +34,7 @@ internal static class PruneCommand
             string modelPath = result.GetValue(model)!;
             PrunedModel dense = ModelFiles.Load(modelPath);
             PruningPlan plan = pruningOptions.Read(result);
-            TrainingOptions fineTuning = training.Read(result, Array.Empty<int>(), Activation.Relu);
+            TrainingOptions fineTuning = training.Read(result, Array.Empty<int>(), Activation.Relu, dense);
             DataOptions dataOptions = data.Read(result, dense.Task, dense);
             string path = result.GetValue(output)!;
 

@@ -434,6 +434,7 @@ internal sealed record PruningPlan(PruningMethod Method, MagnitudePruningOptions
         settings["lrSchedule"] = fineTuning.LearningRateSchedule.ToString().ToLowerInvariant();
         settings["batch"] = fineTuning.BatchSize;
         settings["seed"] = fineTuning.Seed;
+        settings["validationFraction"] = fineTuning.ValidationFraction;
         return settings;
     }
 }

@@ -52,7 +52,7 @@ internal static class SweepCommand
                 throw new ArgumentException("--method neuron takes fractions of each layer's neurons below 1 (a layer keeps at least one neuron)");
             }
 
-            TrainingOptions fineTuning = training.Read(result, Array.Empty<int>(), Activation.Relu);
+            TrainingOptions fineTuning = training.Read(result, Array.Empty<int>(), Activation.Relu, dense);
             DataOptions dataOptions = data.Read(result, dense.Task, dense);
             string directory = result.GetValue(output)!;
             DataSplit split = DataSource.Load(dataOptions);

@@ -23,11 +23,16 @@ internal sealed class TrainingOptionSet
 
     public Option<float> Momentum { get; } = new("--momentum") { Description = "Momentum of --optimizer sgd.", DefaultValueFactory = _ => 0.9f, HelpName = "m" };
 
-    public Option<int> Seed { get; } = new("--seed") { Description = "Seed of initialisation, shuffling and the validation split. The same seed gives the same model bytes on the same machine.", DefaultValueFactory = _ => 0, HelpName = "n" };
+    public Option<int> Seed { get; } = new("--seed")
+    {
+        Description = "Seed of initialisation, shuffling and the validation split. The same seed gives the same model bytes on the same machine [default: 0; prune and sweep: the seed the model was trained with, so that fine-tuning validates on rows the model never trained on].",
+        DefaultValueFactory = _ => 0,
+        HelpName = "n",
+    };
 
     public Option<double> ValidationFraction { get; } = new("--validation-fraction")
     {
-        Description = "Fraction of the training rows held out for validation: progress and any choice made during training (early stopping) use it, never the test rows.",
+        Description = "Fraction of the training rows held out for validation: progress and any choice made during training (early stopping) use it, never the test rows [default: 0.1; prune and sweep: the model's own].",
         DefaultValueFactory = _ => 0.1,
         HelpName = "fraction",
     };
@@ -52,12 +57,19 @@ internal sealed class TrainingOptionSet
         command.Options.Add(Patience);
     }
 
-    public TrainingOptions Read(ParseResult result, IReadOnlyList<int> hidden, Activation activation)
+    /// <summary>
+    /// The options as given. For fine-tuning <paramref name="trained"/>, a seed and validation
+    /// fraction not given on the command line are the ones its provenance records: the validation
+    /// split depends only on them, so fine-tuning then validates on the rows training held out,
+    /// never on rows the model has learnt.
+    /// </summary>
+    public TrainingOptions Read(ParseResult result, IReadOnlyList<int> hidden, Activation activation, PrunedModel? trained = null)
     {
         int epochs = result.GetValue(Epochs);
         int batch = result.GetValue(Batch);
         float learningRate = result.GetValue(LearningRate);
-        double validation = result.GetValue(ValidationFraction);
+        double validation = Given(result, ValidationFraction) ? result.GetValue(ValidationFraction) : Recorded(trained, "validationFraction") ?? result.GetValue(ValidationFraction);
+        int seed = Given(result, Seed) ? result.GetValue(Seed) : (int?)Recorded(trained, "seed") ?? result.GetValue(Seed);
         if (epochs < 0)
         {
             throw new ArgumentException($"{Epochs.Name} must be at least 0, got {epochs}");
@@ -79,11 +91,27 @@ internal sealed class TrainingOptionSet
         }
 
         OptimizerKind optimizer = result.GetValue(Optimizer) == "sgd" ? OptimizerKind.Sgd : OptimizerKind.Adam;
-        return new TrainingOptions(hidden, activation, epochs, batch, learningRate, optimizer, result.GetValue(Momentum), result.GetValue(Seed), validation, result.GetValue(Patience))
+        return new TrainingOptions(hidden, activation, epochs, batch, learningRate, optimizer, result.GetValue(Momentum), seed, validation, result.GetValue(Patience))
         {
             LearningRateSchedule = result.GetValue(LearningRateSchedule) == "cosine" ? Prunet.Training.LearningRateSchedule.Cosine : Prunet.Training.LearningRateSchedule.Constant,
         };
     }
+
+    private static bool Given(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
+
+    // A number the model's training recorded (provenance "training"), read back from a file as a double.
+    private static double? Recorded(PrunedModel? model, string key)
+        => model?.Provenance.TryGetValue("training", out object? training) == true
+           && training is IReadOnlyDictionary<string, object?> settings
+           && settings.TryGetValue(key, out object? value)
+            ? value switch
+            {
+                double d => d,
+                int i => i,
+                float f => f,
+                _ => null,
+            }
+            : null;
 
     private static Option<string> CreateLearningRateSchedule()
     {
