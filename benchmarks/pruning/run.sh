@@ -13,6 +13,7 @@
 #   benchmarks/pruning/run.sh neuron       # neuron pruning, every criterion
 #   benchmarks/pruning/run.sh neuron2      # more neurons removed
 #   benchmarks/pruning/run.sh compose      # neurons, then blocks of what remains
+#   benchmarks/pruning/run.sh during       # train --prune-to: pruning while training from scratch
 #   benchmarks/pruning/run.sh sweep        # the charts
 #   benchmarks/pruning/run.sh final10      # the chosen 10-epoch recipe, seeds 1-3
 #   python3 benchmarks/pruning/summarise.py $OUT
@@ -41,7 +42,7 @@ run() {
   mv "$OUT/$name.json.tmp" "$OUT/$name.json"
 }
 
-stage=${1:?usage: run.sh dense|select|select2|select3|select4|final3|block|neuron|neuron2|compose|sweep|final10}
+stage=${1:?usage: run.sh dense|select|select2|select3|select4|final3|block|neuron|neuron2|compose|during|sweep|final10}
 case $stage in
 dense)
   for SEED in 1 2 3; do
@@ -146,6 +147,18 @@ compose)
     $PRUNET prune --model "$OUT/neuron-apoz-f0.7-seed$SEED.model.json" --data "$DATA" --batch 128 --seed "$SEED" --json \
         --sparsity 0.8 --granularity block --finetune-epochs 3 "${R3[@]}" -o "$OUT/$name.model.json" > "$OUT/$name.json.tmp" 2> "$OUT/$name.log"
     mv "$OUT/$name.json.tmp" "$OUT/$name.json"
+  done ;;
+during)
+  # Pruning while training from scratch (train --prune-to), 10 epochs in all: no dense phase first.
+  for SEED in 1 2 3; do
+    for s in 0.9 0.95; do
+      name="during-s$s-seed$SEED"
+      [ -s "$OUT/$name.json" ] && continue
+      echo "$(date -u +%H:%M:%S) $name"
+      $PRUNET train --data "$DATA" --hidden 300,100 --batch 128 --epochs 10 --seed $SEED --prune-to $s --json \
+          -o "$OUT/$name.model.json" > "$OUT/$name.json.tmp" 2> "$OUT/$name.log"
+      mv "$OUT/$name.json.tmp" "$OUT/$name.json"
+    done
   done ;;
 final10)
   for SEED in 1 2 3; do

@@ -29,7 +29,8 @@ for name in sorted(os.listdir(out)):
         report = json.load(open(os.path.join(out, name)))
     except (ValueError, OSError):
         continue
-    rows[run] = (last_validation(os.path.join(out, run + ".log")), report["after"]["accuracy"], report["sparsity"], report.get("nonzeroWeights"),
+    after = report.get("after", report)  # prune reports before/after; train --prune-to only its result
+    rows[run] = (last_validation(os.path.join(out, run + ".log")), after["accuracy"], report["sparsity"], report.get("nonzeroWeights"),
                  report.get("pruned", {}).get("accuracy", float("nan")))
 
 dense = {}
@@ -82,6 +83,8 @@ for label, prefix in [("Prunet one-shot + 3 fine-tune epochs (Adam lr 5e-4, like
                       ("Prunet gradual cubic over 10 epochs (recipe in the text)", "final-e10")]:
     print(f"| {label} | " + " | ".join(cell(f"{prefix}-s{s}") for s in ("0.9", "0.95", "0.98")) + " |")
 
+print()
+print("| pruned while training from scratch, 10 epochs in all (train --prune-to) | " + " | ".join(cell(f"during-s{s}") for s in ("0.9", "0.95")) + " |")
 print()
 print("| granularity (3 epochs, same recipe) | 90% | 95% |")
 print("|---|---|---|")
