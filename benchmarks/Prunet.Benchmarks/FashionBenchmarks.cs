@@ -14,6 +14,7 @@ public class FashionBenchmarks
     private const int Size = 784;
     private PrunedModel _interpreter = null!;
     private DenseYardstick _yardstick = null!;
+    private OnnxRuntimeNetwork _onnx = null!;
     private float[] _rows = null!;
     private float[] _output = new float[10];
     private int _rowCount;
@@ -32,9 +33,10 @@ public class FashionBenchmarks
         _model = Array.IndexOf(new[] { "fashion-90", "fashion-95", "fashion-block-90" }, Model);
         _interpreter = Inputs.Model(Model + ".model.json");
         _yardstick = new DenseYardstick(_interpreter);
+        _onnx = new OnnxRuntimeNetwork(_interpreter);
         _rows = Inputs.Fashion(Input);
         _rowCount = _rows.Length / Size;
-        foreach ((string name, Func<float> run) in new (string, Func<float>)[] { ("Yardstick", Yardstick), ("Auto", Auto), ("SparseRows", SparseRows), ("SparseColumns", SparseColumns), ("BlockSparse", BlockSparse), ("DenseSimd", DenseSimd) })
+        foreach ((string name, Func<float> run) in new (string, Func<float>)[] { ("Yardstick", Yardstick), ("OnnxRuntime", OnnxRuntime), ("Auto", Auto), ("SparseRows", SparseRows), ("SparseColumns", SparseColumns), ("BlockSparse", BlockSparse), ("DenseSimd", DenseSimd) })
         {
             Inputs.CheckAgreement(name, _interpreter, _rows, row =>
             {
@@ -53,6 +55,16 @@ public class FashionBenchmarks
     public float Interpreter()
     {
         _interpreter.Predict(Next(), _output);
+        return _output[0];
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _onnx.Dispose();
+
+    [Benchmark]
+    public float OnnxRuntime()
+    {
+        _onnx.Predict(Next(), _output);
         return _output[0];
     }
 

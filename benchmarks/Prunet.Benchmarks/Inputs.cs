@@ -26,13 +26,20 @@ internal static class Inputs
             return values;
         }
 
-        if (!Directory.Exists(FashionDirectory))
+        // The first images of the test file, read directly: loading the whole data set (both
+        // files, 70,000 images) in every benchmark process took seconds each.
+        string file = Path.Combine(FashionDirectory, "t10k-images-idx3-ubyte.gz");
+        if (!File.Exists(file))
         {
             throw new InvalidOperationException("Fashion-MNIST is not installed: sudo apt-get install -y dataset-fashion-mnist");
         }
 
-        Dataset test = DataSource.Load(new DataOptions(FashionDirectory)).Test;
-        return test.X.AsSpan(0, Rows * Pixels).ToArray();
+        using var gzip = new System.IO.Compression.GZipStream(File.OpenRead(file), System.IO.Compression.CompressionMode.Decompress);
+        var header = new byte[16]; // magic, count, rows, columns
+        gzip.ReadExactly(header);
+        var pixels = new byte[Rows * Pixels];
+        gzip.ReadExactly(pixels);
+        return Array.ConvertAll(pixels, p => (float)p);
     }
 
     /// <summary>The test rows of a bundled dataset, raw features.</summary>
@@ -44,7 +51,7 @@ internal static class Inputs
     public static void CheckAgreement(string what, PrunedModel model, float[] rows, Func<int, float[]> predictRow)
     {
         int size = model.InputSize;
-        for (int r = 0; r < Math.Min(64, rows.Length / size); r++)
+        for (int r = 0; r < Math.Min(32, rows.Length / size); r++)
         {
             var expected = new float[model.OutputSize];
             model.Predict(rows.AsSpan(r * size, size), expected);

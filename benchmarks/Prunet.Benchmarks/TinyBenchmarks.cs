@@ -11,6 +11,7 @@ public class TinyBenchmarks
 {
     private PrunedModel _interpreter = null!;
     private DenseYardstick _yardstick = null!;
+    private OnnxRuntimeNetwork _onnx = null!;
     private float[] _rows = null!;
     private float[] _output = new float[10];
     private int _size;
@@ -27,10 +28,11 @@ public class TinyBenchmarks
         _mpg = Model.StartsWith("mpg", StringComparison.Ordinal);
         _interpreter = Inputs.Model(_mpg ? "mpg.model.json" : "digits-dense.model.json");
         _yardstick = new DenseYardstick(_interpreter);
+        _onnx = new OnnxRuntimeNetwork(_interpreter);
         _rows = Inputs.Bundled(_mpg ? "auto-mpg" : "digits");
         _size = _interpreter.InputSize;
         _rowCount = _rows.Length / _size;
-        foreach ((string name, Func<float> run) in new (string, Func<float>)[] { ("Yardstick", Yardstick), ("Auto", Auto), ("Unrolled", Unrolled), ("SparseRows", SparseRows), ("SparseColumns", SparseColumns), ("BlockSparse", BlockSparse), ("DenseSimd", DenseSimd) })
+        foreach ((string name, Func<float> run) in new (string, Func<float>)[] { ("Yardstick", Yardstick), ("OnnxRuntime", OnnxRuntime), ("Auto", Auto), ("Unrolled", Unrolled), ("SparseRows", SparseRows), ("SparseColumns", SparseColumns), ("BlockSparse", BlockSparse), ("DenseSimd", DenseSimd) })
         {
             Inputs.CheckAgreement(name, _interpreter, _rows, row =>
             {
@@ -60,6 +62,16 @@ public class TinyBenchmarks
     public float Interpreter()
     {
         _interpreter.Predict(Next(), Output);
+        return _output[0];
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _onnx.Dispose();
+
+    [Benchmark]
+    public float OnnxRuntime()
+    {
+        _onnx.Predict(Next(), Output);
         return _output[0];
     }
 
