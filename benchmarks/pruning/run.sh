@@ -10,6 +10,7 @@
 #   benchmarks/pruning/run.sh select4
 #   benchmarks/pruning/run.sh final3       # the chosen 3-epoch recipe and a one-shot baseline, seeds 1-3
 #   benchmarks/pruning/run.sh block        # blocks of 8 against single weights
+#   benchmarks/pruning/run.sh block10      #   and with the 10-epoch recipe
 #   benchmarks/pruning/run.sh neuron       # neuron pruning, every criterion
 #   benchmarks/pruning/run.sh neuron2      # more neurons removed
 #   benchmarks/pruning/run.sh compose      # neurons, then blocks of what remains
@@ -42,7 +43,7 @@ run() {
   mv "$OUT/$name.json.tmp" "$OUT/$name.json"
 }
 
-stage=${1:?usage: run.sh dense|select|select2|select3|select4|final3|block|neuron|neuron2|compose|during|sweep|final10}
+stage=${1:?usage: run.sh dense|select|select2|select3|select4|final3|block|block10|neuron|neuron2|compose|during|sweep|final10}
 case $stage in
 dense)
   for SEED in 1 2 3; do
@@ -120,6 +121,13 @@ block)
   for SEED in 1 2 3; do
     for s in 0.9 0.95; do
       run "block-e3-s$s-seed$SEED" --sparsity $s --finetune-epochs 3 "${R3[@]}" --granularity block
+    done
+  done ;;
+block10)
+  # The same with the 10-epoch recipe (final-e10-* are the element-wise runs).
+  for SEED in 1 2 3; do
+    for s in 0.9 0.95; do
+      run "block-e10-s$s-seed$SEED" --sparsity $s --finetune-epochs 10 "${R10[@]}" --granularity block
     done
   done ;;
 neuron)

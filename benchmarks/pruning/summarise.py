@@ -86,9 +86,10 @@ for label, prefix in [("Prunet one-shot + 3 fine-tune epochs (Adam lr 5e-4, like
 print()
 print("| pruned while training from scratch, 10 epochs in all (train --prune-to) | " + " | ".join(cell(f"during-s{s}") for s in ("0.9", "0.95")) + " |")
 print()
-print("| granularity (3 epochs, same recipe) | 90% | 95% |")
+print("| granularity (same recipes) | 90% | 95% |")
 print("|---|---|---|")
-for label, prefix in [("element", "final-e3"), ("block of 8 outputs", "block-e3")]:
+for label, prefix in [("element, 3 epochs", "final-e3"), ("block of 8 outputs, 3 epochs", "block-e3"),
+                      ("element, 10 epochs", "final-e10"), ("block of 8 outputs, 10 epochs", "block-e10")]:
     print(f"| {label} | " + " | ".join(cell(f"{prefix}-s{s}") for s in ("0.9", "0.95")) + " |")
 
 print()
