@@ -232,8 +232,8 @@ internal static partial class LayerEmitter
             w.Line("// A JIT-time constant: the JIT compiles one branch and drops the other.");
             w.Open("if (Vector256.IsHardwareAccelerated)");
             w.Open("for (int b = 0; b < " + blocks + "; b++)");
-            w.Line("int k = " + At("starts", "b") + ";");
-            w.Line("int end = " + At("starts", "b + 1") + ";");
+            w.Line("nint k = " + At("starts", "b") + ";");
+            w.Line("nint end = " + At("starts", "b + 1") + ";");
             w.Line("// Four accumulators: each step is three loads (index, input, weights) for eight multiply-adds.");
             w.Line(Vector256Float + " " + string.Join(", ", Names("a", 4, " = " + Vector256Float + ".Zero")) + ";");
             w.Open("for (; k <= end - 4; k += 4)");
@@ -378,10 +378,10 @@ internal static partial class LayerEmitter
             w.Line(RefTo(columnType, "tailColumns", name + "TailColumns"));
             w.Line(RefTo("int", "tailStarts", name + "TailRowStarts"));
             w.Open("for (int j = " + first + "; j < " + layer.Outputs + "; j++)");
-            w.Line("int k = " + At("tailStarts", Shift("j", -first)) + ";");
-            w.Line("int end = " + At("tailStarts", Shift("j", 1 - first)) + ";");
+            w.Line("nint k = " + At("tailStarts", Shift("j", -first)) + ";");
+            w.Line("nint end = " + At("tailStarts", Shift("j", 1 - first)) + ";");
             w.Line("float " + string.Join(", ", Names("s", Accumulators, " = 0f")) + ";");
-            EmitCompressedRowLoop(w, "tail", columnType, "tailColumns", helpers);
+            EmitCompressedRowLoop(w, "tail", "tailColumns", helpers);
             w.Line(At("ys", "j") + " = " + Activate(layer, At("bias", "j") + " + " + Combine("s", Accumulators), helpers) + ";");
             w.Close();
             return;

@@ -186,10 +186,11 @@ internal static partial class LayerEmitter
         w.Line(RefTo("int", "starts", name + "RowStarts"));
         w.Line(RefTo("float", "bias", name + "Bias"));
         w.Open("for (int j = 0; j < " + layer.Outputs + "; j++)");
-        w.Line("int k = " + At("starts", "j") + ";");
-        w.Line("int end = " + At("starts", "j + 1") + ";");
+        w.Line("// Native-sized positions: no sign extension, and k + 1 ... k + 3 fold into the addressing.");
+        w.Line("nint k = " + At("starts", "j") + ";");
+        w.Line("nint end = " + At("starts", "j + 1") + ";");
         w.Line("float " + string.Join(", ", Names("s", Accumulators, " = 0f")) + ";");
-        EmitCompressedRowLoop(w, "weights", columnType, "columns", helpers);
+        EmitCompressedRowLoop(w, "weights", "columns", helpers);
         w.Line(At("ys", "j") + " = " + Activate(layer, At("bias", "j") + " + " + Combine("s", Accumulators), helpers) + ";");
         w.Close();
         FinishLayer(w, layer, helpers);
@@ -206,21 +207,18 @@ internal static partial class LayerEmitter
     }
 
     /// <summary>
-    /// The loops over one compressed row, from k to end: four accumulators, and in each step
-    /// references to the step's first weight and index, so that the other three are constant
-    /// offsets from them (no index arithmetic per weight: a load of the index, a load of the
-    /// input through it, and a multiply-add with the weight).
+    /// The loops over one compressed row, from k to end (native-sized, <c>nint</c>): four
+    /// accumulators, and no index arithmetic per weight, as k + 1 ... k + 3 become constant
+    /// displacements (a load of the weight, of the index, of the input through it, and a
+    /// multiply-add).
     /// </summary>
-    private static void EmitCompressedRowLoop(SourceWriter w, string weights, string columnType, string columns, HashSet<string> helpers)
+    private static void EmitCompressedRowLoop(SourceWriter w, string weights, string columns, HashSet<string> helpers)
     {
         w.Open("for (; k <= end - " + Accumulators + "; k += " + Accumulators + ")");
-        w.Line("ref float wk = ref " + At(weights, "k") + ";");
-        w.Line("ref " + columnType + " ck = ref " + At(columns, "k") + ";");
         for (int a = 0; a < Accumulators; a++)
         {
-            string weight = a == 0 ? "wk" : At("wk", SourceWriter.Int(a));
-            string column = a == 0 ? "ck" : At("ck", SourceWriter.Int(a));
-            w.Line(Mad("s" + a, weight, At("xs", column), helpers));
+            string k = a == 0 ? "k" : "k + " + a;
+            w.Line(Mad("s" + a, At(weights, k), At("xs", At(columns, k)), helpers));
         }
 
         w.Close();

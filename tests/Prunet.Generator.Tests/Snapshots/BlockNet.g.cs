@@ -139,8 +139,8 @@ namespace Prunet.Generated
             {
                 for (int b = 0; b < 1; b++)
                 {
-                    int k = Unsafe.Add(ref starts, b);
-                    int end = Unsafe.Add(ref starts, b + 1);
+                    nint k = Unsafe.Add(ref starts, b);
+                    nint end = Unsafe.Add(ref starts, b + 1);
                     // Four accumulators: each step is three loads (index, input, weights) for eight multiply-adds.
                     Vector256<float> a0 = Vector256<float>.Zero, a1 = Vector256<float>.Zero, a2 = Vector256<float>.Zero, a3 = Vector256<float>.Zero;
                     for (; k <= end - 4; k += 4)
@@ -201,17 +201,15 @@ namespace Prunet.Generated
             ref int tailStarts = ref MemoryMarshal.GetReference(Layer1TailRowStarts);
             for (int j = 8; j < 12; j++)
             {
-                int k = Unsafe.Add(ref tailStarts, j - 8);
-                int end = Unsafe.Add(ref tailStarts, j - 7);
+                nint k = Unsafe.Add(ref tailStarts, j - 8);
+                nint end = Unsafe.Add(ref tailStarts, j - 7);
                 float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
                 for (; k <= end - 4; k += 4)
                 {
-                    ref float wk = ref Unsafe.Add(ref tail, k);
-                    ref byte ck = ref Unsafe.Add(ref tailColumns, k);
-                    s0 = MultiplyAdd(wk, Unsafe.Add(ref xs, ck), s0);
-                    s1 = MultiplyAdd(Unsafe.Add(ref wk, 1), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 1)), s1);
-                    s2 = MultiplyAdd(Unsafe.Add(ref wk, 2), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 2)), s2);
-                    s3 = MultiplyAdd(Unsafe.Add(ref wk, 3), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 3)), s3);
+                    s0 = MultiplyAdd(Unsafe.Add(ref tail, k), Unsafe.Add(ref xs, Unsafe.Add(ref tailColumns, k)), s0);
+                    s1 = MultiplyAdd(Unsafe.Add(ref tail, k + 1), Unsafe.Add(ref xs, Unsafe.Add(ref tailColumns, k + 1)), s1);
+                    s2 = MultiplyAdd(Unsafe.Add(ref tail, k + 2), Unsafe.Add(ref xs, Unsafe.Add(ref tailColumns, k + 2)), s2);
+                    s3 = MultiplyAdd(Unsafe.Add(ref tail, k + 3), Unsafe.Add(ref xs, Unsafe.Add(ref tailColumns, k + 3)), s3);
                 }
                 for (; k < end; k++)
                 {
@@ -256,17 +254,15 @@ namespace Prunet.Generated
             ref int tailStarts = ref MemoryMarshal.GetReference(Layer2TailRowStarts);
             for (int j = 0; j < 3; j++)
             {
-                int k = Unsafe.Add(ref tailStarts, j);
-                int end = Unsafe.Add(ref tailStarts, j + 1);
+                nint k = Unsafe.Add(ref tailStarts, j);
+                nint end = Unsafe.Add(ref tailStarts, j + 1);
                 float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
                 for (; k <= end - 4; k += 4)
                 {
-                    ref float wk = ref Unsafe.Add(ref tail, k);
-                    ref byte ck = ref Unsafe.Add(ref tailColumns, k);
-                    s0 = MultiplyAdd(wk, Unsafe.Add(ref xs, ck), s0);
-                    s1 = MultiplyAdd(Unsafe.Add(ref wk, 1), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 1)), s1);
-                    s2 = MultiplyAdd(Unsafe.Add(ref wk, 2), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 2)), s2);
-                    s3 = MultiplyAdd(Unsafe.Add(ref wk, 3), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 3)), s3);
+                    s0 = MultiplyAdd(Unsafe.Add(ref tail, k), Unsafe.Add(ref xs, Unsafe.Add(ref tailColumns, k)), s0);
+                    s1 = MultiplyAdd(Unsafe.Add(ref tail, k + 1), Unsafe.Add(ref xs, Unsafe.Add(ref tailColumns, k + 1)), s1);
+                    s2 = MultiplyAdd(Unsafe.Add(ref tail, k + 2), Unsafe.Add(ref xs, Unsafe.Add(ref tailColumns, k + 2)), s2);
+                    s3 = MultiplyAdd(Unsafe.Add(ref tail, k + 3), Unsafe.Add(ref xs, Unsafe.Add(ref tailColumns, k + 3)), s3);
                 }
                 for (; k < end; k++)
                 {

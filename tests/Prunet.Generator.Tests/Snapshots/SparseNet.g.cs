@@ -112,17 +112,16 @@ namespace Prunet.Generated
             ref float bias = ref MemoryMarshal.GetReference(Layer1Bias);
             for (int j = 0; j < 4; j++)
             {
-                int k = Unsafe.Add(ref starts, j);
-                int end = Unsafe.Add(ref starts, j + 1);
+                // Native-sized positions: no sign extension, and k + 1 ... k + 3 fold into the addressing.
+                nint k = Unsafe.Add(ref starts, j);
+                nint end = Unsafe.Add(ref starts, j + 1);
                 float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
                 for (; k <= end - 4; k += 4)
                 {
-                    ref float wk = ref Unsafe.Add(ref weights, k);
-                    ref byte ck = ref Unsafe.Add(ref columns, k);
-                    s0 = MultiplyAdd(wk, Unsafe.Add(ref xs, ck), s0);
-                    s1 = MultiplyAdd(Unsafe.Add(ref wk, 1), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 1)), s1);
-                    s2 = MultiplyAdd(Unsafe.Add(ref wk, 2), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 2)), s2);
-                    s3 = MultiplyAdd(Unsafe.Add(ref wk, 3), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 3)), s3);
+                    s0 = MultiplyAdd(Unsafe.Add(ref weights, k), Unsafe.Add(ref xs, Unsafe.Add(ref columns, k)), s0);
+                    s1 = MultiplyAdd(Unsafe.Add(ref weights, k + 1), Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 1)), s1);
+                    s2 = MultiplyAdd(Unsafe.Add(ref weights, k + 2), Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 2)), s2);
+                    s3 = MultiplyAdd(Unsafe.Add(ref weights, k + 3), Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 3)), s3);
                 }
                 for (; k < end; k++)
                 {
@@ -158,17 +157,16 @@ namespace Prunet.Generated
             ref float bias = ref MemoryMarshal.GetReference(Layer2Bias);
             for (int j = 0; j < 3; j++)
             {
-                int k = Unsafe.Add(ref starts, j);
-                int end = Unsafe.Add(ref starts, j + 1);
+                // Native-sized positions: no sign extension, and k + 1 ... k + 3 fold into the addressing.
+                nint k = Unsafe.Add(ref starts, j);
+                nint end = Unsafe.Add(ref starts, j + 1);
                 float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
                 for (; k <= end - 4; k += 4)
                 {
-                    ref float wk = ref Unsafe.Add(ref weights, k);
-                    ref byte ck = ref Unsafe.Add(ref columns, k);
-                    s0 = MultiplyAdd(wk, Unsafe.Add(ref xs, ck), s0);
-                    s1 = MultiplyAdd(Unsafe.Add(ref wk, 1), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 1)), s1);
-                    s2 = MultiplyAdd(Unsafe.Add(ref wk, 2), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 2)), s2);
-                    s3 = MultiplyAdd(Unsafe.Add(ref wk, 3), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 3)), s3);
+                    s0 = MultiplyAdd(Unsafe.Add(ref weights, k), Unsafe.Add(ref xs, Unsafe.Add(ref columns, k)), s0);
+                    s1 = MultiplyAdd(Unsafe.Add(ref weights, k + 1), Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 1)), s1);
+                    s2 = MultiplyAdd(Unsafe.Add(ref weights, k + 2), Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 2)), s2);
+                    s3 = MultiplyAdd(Unsafe.Add(ref weights, k + 3), Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 3)), s3);
                 }
                 for (; k < end; k++)
                 {
@@ -204,17 +202,16 @@ namespace Prunet.Generated
             ref float bias = ref MemoryMarshal.GetReference(Layer3Bias);
             for (int j = 0; j < 1; j++)
             {
-                int k = Unsafe.Add(ref starts, j);
-                int end = Unsafe.Add(ref starts, j + 1);
+                // Native-sized positions: no sign extension, and k + 1 ... k + 3 fold into the addressing.
+                nint k = Unsafe.Add(ref starts, j);
+                nint end = Unsafe.Add(ref starts, j + 1);
                 float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
                 for (; k <= end - 4; k += 4)
                 {
-                    ref float wk = ref Unsafe.Add(ref weights, k);
-                    ref byte ck = ref Unsafe.Add(ref columns, k);
-                    s0 = MultiplyAdd(wk, Unsafe.Add(ref xs, ck), s0);
-                    s1 = MultiplyAdd(Unsafe.Add(ref wk, 1), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 1)), s1);
-                    s2 = MultiplyAdd(Unsafe.Add(ref wk, 2), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 2)), s2);
-                    s3 = MultiplyAdd(Unsafe.Add(ref wk, 3), Unsafe.Add(ref xs, Unsafe.Add(ref ck, 3)), s3);
+                    s0 = MultiplyAdd(Unsafe.Add(ref weights, k), Unsafe.Add(ref xs, Unsafe.Add(ref columns, k)), s0);
+                    s1 = MultiplyAdd(Unsafe.Add(ref weights, k + 1), Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 1)), s1);
+                    s2 = MultiplyAdd(Unsafe.Add(ref weights, k + 2), Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 2)), s2);
+                    s3 = MultiplyAdd(Unsafe.Add(ref weights, k + 3), Unsafe.Add(ref xs, Unsafe.Add(ref columns, k + 3)), s3);
                 }
                 for (; k < end; k++)
                 {
