@@ -73,8 +73,8 @@ internal static partial class LayerEmitter
             w.Open("if (xi == 0f)");
             w.Line("continue; // a zero input adds nothing: skip its column");
             w.Close();
-            w.Line("int k = " + At("starts", "i") + ";");
-            w.Line("int end = " + At("starts", "i + 1") + ";");
+            w.Line("nint k = " + At("starts", "i") + ";");
+            w.Line("nint end = " + At("starts", "i + 1") + ";");
             w.Open("for (; k < end; k++)");
             w.Line("ref float yk = ref " + At("ys", At("rows", "k")) + ";");
             w.Line(Mad("yk", At("weights", "k"), "xi", helpers));

@@ -117,8 +117,8 @@ namespace Prunet.Generated
                 {
                     continue; // a zero input adds nothing: skip its column
                 }
-                int k = Unsafe.Add(ref starts, i);
-                int end = Unsafe.Add(ref starts, i + 1);
+                nint k = Unsafe.Add(ref starts, i);
+                nint end = Unsafe.Add(ref starts, i + 1);
                 for (; k < end; k++)
                 {
                     ref float yk = ref Unsafe.Add(ref ys, Unsafe.Add(ref rows, k));
@@ -162,8 +162,8 @@ namespace Prunet.Generated
                 {
                     continue; // a zero input adds nothing: skip its column
                 }
-                int k = Unsafe.Add(ref starts, i);
-                int end = Unsafe.Add(ref starts, i + 1);
+                nint k = Unsafe.Add(ref starts, i);
+                nint end = Unsafe.Add(ref starts, i + 1);
                 for (; k < end; k++)
                 {
                     ref float yk = ref Unsafe.Add(ref ys, Unsafe.Add(ref rows, k));
@@ -207,8 +207,8 @@ namespace Prunet.Generated
                 {
                     continue; // a zero input adds nothing: skip its column
                 }
-                int k = Unsafe.Add(ref starts, i);
-                int end = Unsafe.Add(ref starts, i + 1);
+                nint k = Unsafe.Add(ref starts, i);
+                nint end = Unsafe.Add(ref starts, i + 1);
                 for (; k < end; k++)
                 {
                     ref float yk = ref Unsafe.Add(ref ys, Unsafe.Add(ref rows, k));
