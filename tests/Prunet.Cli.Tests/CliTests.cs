@@ -108,5 +108,49 @@ public class CliTests
         Assert.Equal(File.ReadAllBytes(temp.File("a.json")), File.ReadAllBytes(temp.File("b.json")));
     }
 
+    [Fact]
+    public void AConstantTestTargetHasNoRSquaredAndEveryCommandSaysSo()
+    {
+        // R² compares with the target's own spread; a constant test target has none, so R² is
+        // undefined (null), and every report must say so rather than fail.
+        using var temp = new TempDirectory();
+        string train = temp.File("train.csv"), test = temp.File("test.csv");
+        File.WriteAllLines(train, new[] { "a,b,y" }.Concat(Enumerable.Range(0, 60).Select(i => FormattableString.Invariant($"{i % 7},{i % 5},{(0.5 * (i % 7)) + (0.25 * (i % 5)) + 0.1}"))));
+        File.WriteAllLines(test, new[] { "a,b,y" }.Concat(Enumerable.Range(0, 10).Select(i => FormattableString.Invariant($"{i % 7},{i % 3},5.5"))));
+        string model = temp.File("model.json");
+        string[] data = { "--data", train, "--test", test };
+        CliResult trained = Prunet.Run(new[] { "train", "--hidden", "4", "--epochs", "3", "--task", "regression", "-o", model, "--json" }.Concat(data).ToArray());
+        Assert.True(trained.ExitCode == 0, trained.Error);
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(trained.Output).RootElement.GetProperty("r2").ValueKind);
+
+        CliResult eval = Prunet.Run(new[] { "eval", "--model", model, "--json" }.Concat(data).ToArray());
+        Assert.True(eval.ExitCode == 0, eval.Error);
+        JsonElement metrics = JsonDocument.Parse(eval.Output).RootElement;
+        Assert.Equal(JsonValueKind.Null, metrics.GetProperty("r2").ValueKind);
+        Assert.True(metrics.GetProperty("mse").GetDouble() >= 0);
+        Assert.Contains("R² undefined", Prunet.Run(new[] { "eval", "--model", model }.Concat(data).ToArray()).Output);
+
+        string pruned = temp.File("pruned.json");
+        CliResult prune = Prunet.Run(new[] { "prune", "--model", model, "--sparsity", "0.5", "--finetune-epochs", "1", "-o", pruned, "--json" }.Concat(data).ToArray());
+        Assert.True(prune.ExitCode == 0, prune.Error);
+        JsonElement report = JsonDocument.Parse(prune.Output).RootElement;
+        foreach (string stage in new[] { "before", "pruned", "after" })
+        {
+            Assert.Equal(JsonValueKind.Null, report.GetProperty(stage).GetProperty("r2").ValueKind);
+        }
+
+        Assert.Contains("R² undefined", prune.Error); // the human-readable report, on standard error with --json
+        Assert.DoesNotContain("R² ,", prune.Error);
+        Assert.Contains("r2 undefined", Prunet.Run("inspect", pruned).Output);
+
+        string directory = temp.File("sweep");
+        CliResult sweep = Prunet.Run(new[] { "sweep", "--model", model, "--sparsities", "0.5", "--finetune-epochs", "1", "-o", directory }.Concat(data).ToArray());
+        Assert.True(sweep.ExitCode == 0, sweep.Error);
+        Assert.DoesNotContain("NaN", sweep.Output);
+        JsonElement run = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "sweep.json"))).RootElement.GetProperty("runs")[0];
+        Assert.Equal(JsonValueKind.Null, run.GetProperty("test").GetProperty("r2").ValueKind);
+        Assert.Equal(JsonValueKind.Null, run.GetProperty("change").ValueKind);
+    }
+
     private static long CountNonzeroBiases(string path) => PrunedModel.Load(path).Layers.Sum(l => l.Bias.ToArray().Count(b => b != 0f));
 }

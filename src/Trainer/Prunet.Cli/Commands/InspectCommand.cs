@@ -63,7 +63,7 @@ internal static class InspectCommand
 
             if (loaded.Provenance.TryGetValue("metrics", out object? metrics) && metrics is IReadOnlyDictionary<string, object?> recorded)
             {
-                output.WriteLine("test metrics when written: " + string.Join(", ", recorded.Select(m => string.Format(CultureInfo.InvariantCulture, "{0} {1:0.####}", m.Key, m.Value))));
+                output.WriteLine("test metrics when written: " + string.Join(", ", recorded.Select(m => m.Value == null ? m.Key + " undefined" : string.Format(CultureInfo.InvariantCulture, "{0} {1:0.####}", m.Key, m.Value))));
             }
 
             if (loaded.Provenance.TryGetValue("pruning", out object? pruning) && pruning is IReadOnlyList<object?> steps)

@@ -14,16 +14,23 @@ internal static class Reports
     /// <summary>A fraction as a percentage with one decimal: 0.8312 is "83.1%".</summary>
     public static string Percent(double fraction) => (100 * fraction).ToString("0.0", Invariant) + "%";
 
+    /// <summary>What a report says for an R² that is null: the target is constant, so there is no spread to explain.</summary>
+    public const string UndefinedR2 = "undefined (constant target)";
+
     public static string Describe(Metrics metrics)
         => metrics.Accuracy is double accuracy
             ? string.Format(Invariant, "accuracy {0:F4}", accuracy)
-            : string.Format(Invariant, "R² {0:F4}, mse {1:G5}, mae {2:G5}", metrics.R2, metrics.Mse, metrics.Mae);
+            : metrics.Mse is double mse
+                ? string.Format(Invariant, "R² {0}, mse {1:G5}, mae {2:G5}", metrics.R2 is double r2 ? r2.ToString("F4", Invariant) : UndefinedR2, mse, metrics.Mae)
+                : "no rows";
 
-    /// <summary>The change of the main metric, in words: accuracy in points, R² in hundredths.</summary>
+    /// <summary>The change of the main metric, in words: accuracy in points, R² in hundredths (undefined when either R² is).</summary>
     public static string Change(Metrics before, Metrics after)
         => after.Accuracy is double a && before.Accuracy is double b
             ? string.Format(Invariant, "{0:+0.00;-0.00;0.00} points", 100 * (a - b))
-            : string.Format(Invariant, "R² {0:+0.0000;-0.0000;0.0000}", after.R2 - before.R2);
+            : after.R2 is double r && before.R2 is double s
+                ? string.Format(Invariant, "R² {0:+0.0000;-0.0000;0.0000}", r - s)
+                : "R² change undefined";
 
     public static Dictionary<string, object?> ToProvenance(Metrics metrics)
     {
@@ -109,8 +116,23 @@ internal static class Reports
         if (metrics.Mse is double mse)
         {
             writer.WriteNumber("mse", mse);
-            writer.WriteNumber("mae", metrics.Mae!.Value);
-            writer.WriteNumber("r2", metrics.R2!.Value);
+            WriteNumberOrNull(writer, "mae", metrics.Mae);
+
+            // Null, not absent, when the target is constant: the field is always there for a regression.
+            WriteNumberOrNull(writer, "r2", metrics.R2);
+        }
+    }
+
+    /// <summary>A number, or JSON null for a metric that is undefined.</summary>
+    public static void WriteNumberOrNull(Utf8JsonWriter writer, string name, double? value)
+    {
+        if (value is double number && double.IsFinite(number))
+        {
+            writer.WriteNumber(name, number);
+        }
+        else
+        {
+            writer.WriteNull(name);
         }
     }
 

@@ -291,11 +291,8 @@ internal sealed record Sweep(string ModelPath, string Dataset, PruningPlan Plan,
             json.WriteEndObject();
         }
 
-        if (double.IsFinite(Change(metrics.Test)))
-        {
-            // R² is undefined (no number) when the test target is constant.
-            json.WriteNumber("change", Change(metrics.Test));
-        }
+        // Null when R² is undefined (a constant test target), like the metrics themselves.
+        Reports.WriteNumberOrNull(json, "change", Change(metrics.Test));
         json.WriteStartArray("layerSparsities");
         foreach (double s in LayerSparsities(model))
         {
@@ -320,7 +317,9 @@ internal sealed record Sweep(string ModelPath, string Dataset, PruningPlan Plan,
         model.Statistics.MultiplyAdds.ToString("N0", Invariant),
         MainMetric(metrics.Validation)?.ToString("F4", Invariant) ?? "-",
         MainMetric(metrics.Test)?.ToString("F4", Invariant) ?? "-",
-        ReferenceEquals(model, Dense) ? string.Empty : Change(metrics.Test).ToString(Classification ? "+0.00;-0.00;0.00" : "+0.0000;-0.0000;0.0000", Invariant) + (Classification ? " points" : string.Empty),
+        ReferenceEquals(model, Dense) ? string.Empty
+            : double.IsFinite(Change(metrics.Test)) ? Change(metrics.Test).ToString(Classification ? "+0.00;-0.00;0.00" : "+0.0000;-0.0000;0.0000", Invariant) + (Classification ? " points" : string.Empty)
+            : "-",
     };
 
     private string CsvRow(string target, PrunedModel model, (Metrics Test, Metrics? Validation) metrics, string file)
