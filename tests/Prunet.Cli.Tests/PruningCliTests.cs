@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Prunet.Data;
 using Prunet.Pruning;
+using Prunet.Training;
 
 namespace Prunet.Tests;
 
@@ -52,6 +54,33 @@ public class PruningCliTests : IClassFixture<PruningCliTests.DigitsModel>
 
         CliResult eval = Prunet.Run("eval", "--model", output, "--data", "digits", "--json");
         Assert.Equal(report.GetProperty("after").GetProperty("accuracy").GetDouble(), JsonDocument.Parse(eval.Output).RootElement.GetProperty("accuracy").GetDouble());
+    }
+
+    [Theory]
+    [InlineData("apoz")]
+    [InlineData("mean-activation")]
+    public void NeuronCriteriaCalibrateOnTheRowsFineTuningFitsNotOnItsValidationRows(string criterion)
+    {
+        // Validation rows must stay unseen by every choice, the choice of neurons included.
+        using var temp = new TempDirectory();
+        string output = temp.File("neurons.json");
+        CliResult result = Prunet.Run("prune", "--model", _digits.Path, "--data", "digits", "--method", "neuron", "--criterion", criterion, "--fraction", "0.5", "--finetune-epochs", "0", "-o", output);
+        Assert.True(result.ExitCode == 0, result.Error);
+
+        PrunedModel dense = PrunedModel.Load(_digits.Path);
+        Dataset train = DataSource.Load(new DataOptions("digits", Task: ModelTask.Classification).ForModel(dense)).Train;
+        var options = new TrainingOptions(Array.Empty<int>(), Activation.Relu, Epochs: 1, Seed: 0, ValidationFraction: 0.1); // the model's own
+        Dataset fit = ModelTrainer.FitSet(train, options);
+        Assert.Equal(train.Rows - ModelTrainer.ValidationSet(train, options).Rows, fit.Rows);
+
+        var neurons = new NeuronPruningOptions(criterion == "apoz" ? NeuronCriterion.Apoz : NeuronCriterion.MeanActivation, Fraction: 0.5);
+        PrunedModel expected = NeuronPruner.Prune(dense, neurons, fit).Model;
+        PrunedModel onAllRows = NeuronPruner.Prune(dense, neurons, train).Model;
+        PrunedModel written = PrunedModel.Load(output);
+
+        // Removed neurons' mean outputs are folded into the next biases, so the biases tell the calibration rows apart.
+        Assert.Equal(expected.Layers.SelectMany(l => l.Bias.ToArray()), written.Layers.SelectMany(l => l.Bias.ToArray()));
+        Assert.NotEqual(onAllRows.Layers.SelectMany(l => l.Bias.ToArray()), written.Layers.SelectMany(l => l.Bias.ToArray()));
     }
 
     [Fact]

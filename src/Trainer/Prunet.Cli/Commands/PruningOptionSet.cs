@@ -69,7 +69,7 @@ internal sealed class PruningOptionSet
 
     public Option<string> Criterion { get; } = new("--criterion")
     {
-        Description = "With --method neuron, how neurons are ranked: apoz (share of training rows where the ReLU output is 0, Hu et al. 2016), mean-activation (mean |output| on the training rows), l1 or l2 (norm of the incoming weights, Li et al. 2017).",
+        Description = "With --method neuron, how neurons are ranked: apoz (share of training rows where the ReLU output is 0, Hu et al. 2016), mean-activation (mean |output| on the training rows; both leave out the validation rows), l1 or l2 (norm of the incoming weights, Li et al. 2017).",
         DefaultValueFactory = _ => "apoz",
         HelpName = "apoz|mean-activation|l1|l2",
     };
@@ -364,15 +364,16 @@ internal sealed record PruningPlan(PruningMethod Method, MagnitudePruningOptions
     }
 
     /// <summary>
-    /// Prunes <paramref name="model"/> and fine-tunes it on <paramref name="train"/> (also the
-    /// calibration rows of neuron criteria). One-shot pruning happens before fine-tuning; a
-    /// gradual or iterative schedule prunes during it.
+    /// Prunes <paramref name="model"/> and fine-tunes it on <paramref name="train"/>. Neuron
+    /// criteria calibrate on the rows fine-tuning fits, never on the ones it holds out for
+    /// validation, so that the validation metric stays a measure on unseen rows. One-shot pruning
+    /// happens before fine-tuning; a gradual or iterative schedule prunes during it.
     /// </summary>
     public PruningOutcome Run(PrunedModel model, Dataset train, TrainingOptions fineTuning, IProgress<EpochReport>? progress)
     {
         if (Method == PruningMethod.Neuron)
         {
-            PruningResult removed = NeuronPruner.Prune(model, Neuron!, train);
+            PruningResult removed = NeuronPruner.Prune(model, Neuron!, ModelTrainer.FitSet(train, fineTuning));
             PrunedModel tuned = fineTuning.Epochs > 0 ? ModelTrainer.FineTune(removed.Model, train, fineTuning, progress) : removed.Model;
             return new PruningOutcome(removed, removed.Model, tuned, null);
         }

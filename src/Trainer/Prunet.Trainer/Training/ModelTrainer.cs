@@ -63,6 +63,19 @@ public static class ModelTrainer
         return train.Subset(ValidationSplit(train, options).Validation);
     }
 
+    /// <summary>
+    /// The rows of <paramref name="train"/> that a run with <paramref name="options"/> fits, the
+    /// complement of <see cref="ValidationSet"/>: what anything chosen from training data before
+    /// such a run (a neuron criterion's calibration) may look at, so that the run's validation rows
+    /// stay unseen.
+    /// </summary>
+    public static Dataset FitSet(Dataset train, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(options);
+        return train.Subset(ValidationSplit(train, options).Fit);
+    }
+
     internal static PrunedModel Train(Dataset train, TrainingOptions options, IProgress<EpochReport>? progress, MatrixMultiply matmul)
     {
         ArgumentNullException.ThrowIfNull(train);
