@@ -238,6 +238,29 @@ public class PruningCliTests : IClassFixture<PruningCliTests.DigitsModel>
         Assert.False(File.Exists(output) || Directory.Exists(output));
     }
 
+    [Theory]
+    [InlineData("prune --schedule gradual --begin-step -1", "--begin-step must be at least 0, got -1")]
+    [InlineData("prune --schedule iterative --begin-step 5 --end-step 2", "--end-step (2) must not come before --begin-step (5)")]
+    [InlineData("prune --schedule gradual --end-step -3", "--end-step (-3) must not come before --begin-step (0)")]
+    [InlineData("prune --schedule gradual --frequency 0", "--frequency must be at least 1 step, got 0")]
+    [InlineData("prune --schedule gradual --end-step 100000", "--end-step 100000 is past the run's last step, 122: the run has 123 steps (3 epochs of 41 mini-batches), numbered from 0")]
+    [InlineData("prune --schedule gradual --begin-step 100000", "--begin-step 100000 is past the run's last step, 122: the run has 123 steps (3 epochs of 41 mini-batches), numbered from 0")]
+    [InlineData("train --prune-to 0.5 --end-step 50", "--end-step 50 is past the run's last step, 40: the run has 41 steps (1 epoch of 41 mini-batches), numbered from 0")]
+    [InlineData("train --prune-to 0.5 --frequency -2", "--frequency must be at least 1 step, got -2")]
+    public void ScheduleErrorsNameTheOptionThatWasTyped(string args, string message)
+    {
+        using var temp = new TempDirectory();
+        string output = temp.File("out");
+        string[] words = args.Split(' ');
+        string[] common = words[0] == "train"
+            ? new[] { "--data", "digits", "--hidden", "8", "--epochs", "1", "-o", output }
+            : new[] { "--model", _digits.Path, "--data", "digits", "--sparsity", "0.5", "-o", output };
+        CliResult result = Prunet.Run(words.Take(1).Concat(common).Concat(words.Skip(1)).ToArray());
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("prunet: error: " + message, result.Error.Trim());
+        Assert.False(File.Exists(output));
+    }
+
     /// <summary>One dense 64-32-16-10 digits model, trained once for the class.</summary>
     public sealed class DigitsModel : IDisposable
     {

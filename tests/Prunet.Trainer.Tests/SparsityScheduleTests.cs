@@ -76,4 +76,19 @@ public class SparsityScheduleTests
         var pruning = new GradualPruning(new PolynomialSchedule(initial, final, begin, end, frequency), new MagnitudePruningOptions());
         Assert.Throws<ArgumentException>(pruning.Validate);
     }
+
+    [Theory]
+    [InlineData(-1, 5, 1, "BeginStep")]
+    [InlineData(10, 5, 1, "EndStep")]
+    [InlineData(0, 5, 0, "Frequency")]
+    public void TimingErrorsNameTheScheduleParameter(int begin, int end, int frequency, string parameter)
+    {
+        // The library speaks in its own parameters; the command line checks first, in its options' names.
+        foreach (SparsitySchedule schedule in new SparsitySchedule[] { new PolynomialSchedule(0, 0.5, begin, end, frequency), new IterativeSchedule(0.5, begin, end, frequency) })
+        {
+            var error = Assert.Throws<ArgumentException>(new GradualPruning(schedule, new MagnitudePruningOptions()).Validate);
+            Assert.Equal(parameter, error.ParamName);
+            Assert.StartsWith(parameter + " ", error.Message);
+        }
+    }
 }

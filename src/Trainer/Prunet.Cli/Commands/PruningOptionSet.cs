@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Globalization;
 using Prunet.Data;
 using Prunet.Pruning;
 using Prunet.Training;
@@ -249,7 +250,7 @@ internal sealed class PruningOptionSet
             return;
         }
 
-        if (Given(result, Block) && int.TryParse(Value(result, Block, "8"), out int block) && block < 1)
+        if (Number(result, Block) is int block && block < 1)
         {
             result.AddError($"--block must be at least 1 output, got {block}");
             return;
@@ -266,6 +267,24 @@ internal sealed class PruningOptionSet
                     return;
                 }
             }
+
+            return;
+        }
+
+        // The schedule's own checks, in the options' names; whether it ends within the run is
+        // known only with the data (PruningPlan.Gradual).
+        int? begin = Number(result, BeginStep), end = Number(result, EndStep), frequency = Number(result, Frequency);
+        if (begin < 0)
+        {
+            result.AddError($"--begin-step must be at least 0, got {begin}");
+        }
+        else if (end < (begin ?? 0))
+        {
+            result.AddError($"--end-step ({end}) must not come before --begin-step ({begin ?? 0})");
+        }
+        else if (frequency < 1)
+        {
+            result.AddError($"--frequency must be at least 1 step, got {frequency}");
         }
     }
 
@@ -302,8 +321,12 @@ internal sealed class PruningOptionSet
 
     private static bool Given(CommandResult result, Option option) => result.GetResult(option) is { Implicit: false };
 
-    private static string Value(CommandResult result, Option<int> option, string fallback)
-        => result.GetResult(option) is { Implicit: false, Tokens.Count: > 0 } given ? given.Tokens[0].Value : fallback;
+    // The number typed for an option, or null when it was not given or is not a number (that is
+    // the option's own error to report).
+    private static int? Number(CommandResult result, Option option)
+        => result.GetResult(option) is { Implicit: false, Tokens.Count: > 0 } given && int.TryParse(given.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value)
+            ? value
+            : null;
 
     // A validator sees only what was typed: an option left out has no value yet, so its default is
     // spelt here; and a value its own option refuses (--method random) is that option's error to report.
@@ -356,6 +379,15 @@ internal sealed record PruningPlan(PruningMethod Method, MagnitudePruningOptions
         (int perEpoch, long total) = ModelTrainer.CountSteps(train, options);
         int begin = BeginStep ?? 0;
         int end = EndStep ?? (int)Math.Max(begin, total / 3);
+        if (end >= total)
+        {
+            // Without --end-step the end is a third of the run or --begin-step, whichever is later.
+            string given = EndStep.HasValue ? "--end-step " + EndStep : BeginStep.HasValue ? "--begin-step " + BeginStep : "the schedule";
+            throw new ArgumentException(total == 0
+                ? $"{given} prunes during a run that has no steps ({options.Epochs} epochs)"
+                : string.Format(CultureInfo.InvariantCulture, "{0} is past the run's last step, {1}: the run has {2} steps ({3} {4} of {5} mini-batches), numbered from 0", given, total - 1, total, options.Epochs, options.Epochs == 1 ? "epoch" : "epochs", perEpoch));
+        }
+
         int frequency = Frequency ?? (Schedule == ScheduleKind.Iterative ? perEpoch : Math.Max(1, perEpoch / 10));
         SparsitySchedule schedule = Schedule == ScheduleKind.Iterative
             ? new IterativeSchedule(sparsity, begin, end, frequency)

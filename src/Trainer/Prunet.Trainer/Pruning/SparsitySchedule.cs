@@ -27,21 +27,22 @@ public abstract record SparsitySchedule
     /// <summary>What provenance records about the schedule.</summary>
     internal abstract Dictionary<string, object?> Describe();
 
+    // In the schedule's own terms: a command line checks what its user typed first, in the options' names.
     private protected static void CheckTiming(int begin, int end, int frequency)
     {
         if (begin < 0)
         {
-            throw new ArgumentException($"the begin step must be at least 0, got {begin}");
+            throw new ArgumentException($"{nameof(BeginStep)} must be at least 0, got {begin}", nameof(BeginStep));
         }
 
         if (end < begin)
         {
-            throw new ArgumentException($"the end step ({end}) must not come before the begin step ({begin})");
+            throw new ArgumentException($"{nameof(EndStep)} ({end}) must not come before {nameof(BeginStep)} ({begin})", nameof(EndStep));
         }
 
         if (frequency < 1)
         {
-            throw new ArgumentException($"the pruning frequency must be at least 1 step, got {frequency}");
+            throw new ArgumentException($"Frequency must be at least 1 step, got {frequency}", "Frequency");
         }
     }
 

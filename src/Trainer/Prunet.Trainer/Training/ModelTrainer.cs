@@ -168,7 +168,7 @@ public static class ModelTrainer
         GradualPruning? pruning = options.Pruning;
         if (pruning != null && pruning.Schedule.EndStep >= totalSteps)
         {
-            throw new ArgumentException("the pruning schedule ends at step " + pruning.Schedule.EndStep + ", but the run has only " + totalSteps + " steps (" + options.Epochs + " epochs of " + stepsPerEpoch + " mini-batches), numbered from 0", nameof(options));
+            throw new ArgumentException("the pruning schedule's EndStep is " + pruning.Schedule.EndStep + ", but the run has only " + totalSteps + " steps (" + options.Epochs + " epochs of " + stepsPerEpoch + " mini-batches), numbered from 0", nameof(options));
         }
 
         int step = 0;
