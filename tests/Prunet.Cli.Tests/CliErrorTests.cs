@@ -77,6 +77,28 @@ public class CliErrorTests
     }
 
     [Theory]
+    [InlineData("--hidden", "train --data iris --epochs 1 -o {out} --hidden 8 --hidden 4")]
+    [InlineData("--sparsities", "sweep --model {model} --data iris -o {out} --sparsities 0.5 --sparsities 0.9")]
+    [InlineData("--labels", "import {model} -o {out} --labels a,b --labels c")]
+    [InlineData("--input-scale", "import {model} -o {out} --input-scale 0.5 --input-scale 0.5")]
+    [InlineData("--input-shift", "import {model} -o {out} --input-shift 1 --input-shift 2")]
+    public void AListOptionGivenTwiceIsAnErrorNotALongerOrShorterList(string option, string command)
+    {
+        // Every list option takes one comma-separated value: a repeat would otherwise either drop
+        // values or, for --input-scale (one value, or one per feature), change what they mean.
+        using var temp = new TempDirectory();
+        string output = temp.File("out.json");
+        string[] args = command.Replace("{out}", output).Replace("{model}", temp.File("missing.onnx")).Split(' ');
+        CliResult result = Prunet.Run(args);
+        Assert.Equal(1, result.ExitCode);
+        string line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("prunet: error: ", line);
+        Assert.Contains(option, line);
+        Assert.DoesNotContain("missing.onnx", line); // refused as typed, before any file is read
+        Assert.False(File.Exists(output));
+    }
+
+    [Theory]
     [InlineData("--hidden", "10,x")]
     [InlineData("--hidden", "0")]
     [InlineData("--hidden", "10", "--activation", "softmax")]

@@ -18,24 +18,21 @@ internal static class ImportCommand
             HelpName = "classification|regression",
         };
         task.AcceptOnlyFromAmong("classification", "regression");
-        var labels = new Option<string[]?>("--labels")
-        {
-            Description = "Class names, comma-separated, one per output in output order [default: none: class k is output k, which matches integer labels 0, 1, ... of IDX and CSV data].",
-            HelpName = "a,b,...",
-            CustomParser = result => SplitNames(result),
-        };
-        var scale = new Option<float[]?>("--input-scale")
-        {
-            Description = "Preprocessing the graph does not contain: raw features are multiplied by this (after --input-shift) before the graph's own arithmetic. One value, or one per feature, comma-separated (e.g. 0.00392156 for pixels 0-255 of a network trained on 0-1).",
-            HelpName = "s[,s...]",
-            CustomParser = result => ParseNumbers(result, "--input-scale"),
-        };
-        var shift = new Option<float[]?>("--input-shift")
-        {
-            Description = "Preprocessing the graph does not contain: subtracted from raw features first. One value, or one per feature, comma-separated.",
-            HelpName = "s[,s...]",
-            CustomParser = result => ParseNumbers(result, "--input-shift"),
-        };
+        Option<string[]?> labels = ListOption.Create<string[]?>(
+            "--labels",
+            "Class names, comma-separated, one per output in output order [default: none: class k is output k, which matches integer labels 0, 1, ... of IDX and CSV data].",
+            "a,b,...",
+            SplitNames);
+        Option<float[]?> scale = ListOption.Create<float[]?>(
+            "--input-scale",
+            "Preprocessing the graph does not contain: raw features are multiplied by this (after --input-shift) before the graph's own arithmetic. One value, or one per feature, comma-separated (e.g. 0.00392156 for pixels 0-255 of a network trained on 0-1).",
+            "s[,s...]",
+            (text, result) => ParseNumbers(text, result, "--input-scale"));
+        Option<float[]?> shift = ListOption.Create<float[]?>(
+            "--input-shift",
+            "Preprocessing the graph does not contain: subtracted from raw features first. One value, or one per feature, comma-separated.",
+            "s[,s...]",
+            (text, result) => ParseNumbers(text, result, "--input-shift"));
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the notes of the import and the model's statistics." };
 
         var command = new Command("import", "Import an ONNX network (Gemm or MatMul layers with their activations, as PyTorch and Keras export them) as a Prunet model.");
@@ -104,14 +101,9 @@ internal static class ImportCommand
     // An option that was not given reads as an empty array.
     private static T[]? NullWhenEmpty<T>(T[]? values) => values is { Length: > 0 } ? values : null;
 
-    private static string[]? SplitNames(ArgumentResult result)
+    private static string[]? SplitNames(string text, ArgumentResult result)
     {
-        if (result.Tokens.Count == 0)
-        {
-            return null;
-        }
-
-        string[] names = result.Tokens[0].Value.Split(',', StringSplitOptions.TrimEntries);
+        string[] names = text.Split(',', StringSplitOptions.TrimEntries);
         if (names.Any(n => n.Length == 0))
         {
             result.AddError("--labels: a class name is empty; expected names separated by commas, such as cat,dog");
@@ -120,15 +112,10 @@ internal static class ImportCommand
         return names;
     }
 
-    private static float[]? ParseNumbers(ArgumentResult result, string option)
+    private static float[]? ParseNumbers(string text, ArgumentResult result, string option)
     {
-        if (result.Tokens.Count == 0)
-        {
-            return null;
-        }
-
         var values = new List<float>();
-        foreach (string part in result.Tokens[0].Value.Split(',', StringSplitOptions.TrimEntries))
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries))
         {
             if (!float.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) || !float.IsFinite(value))
             {

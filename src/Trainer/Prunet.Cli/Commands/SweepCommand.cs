@@ -21,13 +21,12 @@ internal static class SweepCommand
     {
         var model = new Option<string>("--model") { Description = "The trained model to prune at each sparsity.", Required = true, HelpName = "file" };
         var data = new DataOptionSet();
-        var sparsities = new Option<double[]>("--sparsities")
-        {
-            Description = "The targets, comma-separated: weight sparsities for --method magnitude, fractions of each hidden layer's neurons for --method neuron.",
-            Required = true,
-            HelpName = "s,s,...",
-            CustomParser = ParseSparsities,
-        };
+        Option<double[]> sparsities = ListOption.Create(
+            "--sparsities",
+            "The targets, comma-separated: weight sparsities for --method magnitude, fractions of each hidden layer's neurons for --method neuron.",
+            "s,s,...",
+            ParseSparsities);
+        sparsities.Required = true;
         var pruningOptions = new PruningOptionSet(PruningOptionUse.Sweep);
         var training = new TrainingOptionSet("--finetune-epochs", 3, "Fine-tuning epochs for every target: the same budget for each.");
         var output = new Option<string>("--output", "-o") { Description = "Directory for sweep.csv, sweep.json, the charts (PNG) and one pruned model per target.", Required = true, HelpName = "dir" };
@@ -145,9 +144,8 @@ internal static class SweepCommand
     private static (Metrics Test, Metrics? Validation) Measure(PrunedModel model, Dataset test, Dataset validation)
         => (Evaluator.Evaluate(model, test), validation.Rows > 0 ? Evaluator.Evaluate(model, validation) : null);
 
-    private static double[] ParseSparsities(ArgumentResult result)
+    private static double[] ParseSparsities(string text, ArgumentResult result)
     {
-        string text = string.Join(",", result.Tokens.Select(t => t.Value));
         var values = new List<double>();
         foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {

@@ -13,13 +13,8 @@ internal static class TrainCommand
     {
         var data = new DataOptionSet();
         var training = new TrainingOptionSet("--epochs", 20, "Passes over the training rows.");
-        var hidden = new Option<int[]>("--hidden")
-        {
-            Description = "Widths of the hidden layers, comma-separated (e.g. 300,100); empty for none.",
-            Required = true,
-            HelpName = "n,n,...",
-            CustomParser = result => ParseWidths(result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value, result),
-        };
+        Option<int[]> hidden = ListOption.Create("--hidden", "Widths of the hidden layers, comma-separated (e.g. 300,100); empty for none.", "n,n,...", ParseWidths);
+        hidden.Required = true;
         var activation = new Option<string>("--activation")
         {
             Description = "Activation of the hidden layers: " + string.Join(", ", ActivationNames.All.Where(n => n != "softmax")) + ".",
