@@ -14,7 +14,7 @@ internal static class ImportCommand
         var output = new Option<string>("--output", "-o") { Description = "Where to write the Prunet model (JSON, written atomically).", Required = true, HelpName = "file" };
         var task = new Option<string?>("--task")
         {
-            Description = "classification or regression [default: classification when the network has more than one output (PyTorch classifiers usually end in raw logits), else regression].",
+            Description = "classification or regression [default: the task recorded in the file's metadata by a Prunet export; otherwise classification when the network has more than one output (PyTorch classifiers usually end in raw logits), else regression].",
             HelpName = "classification|regression",
         };
         task.AcceptOnlyFromAmong("classification", "regression");
