@@ -72,6 +72,14 @@ public class TrainerTests
         var training = (IReadOnlyDictionary<string, object?>)model.Provenance["training"]!;
         Assert.Equal("tanh", training["activation"]);
         Assert.Equal("blobs", model.Provenance["dataset"]);
+
+        // Numbers read back as doubles, whatever type training wrote them in, and missing ones as null.
+        Assert.Equal(3.0, ModelProvenance.Number(model, "training", "seed"));
+        Assert.Equal(0.2, ModelProvenance.Number(model, "training", "validationFraction"));
+        Assert.Equal(3.0, ModelProvenance.Number(PrunedModel.Parse(model.ToJson()), "training", "seed"));
+        Assert.Null(ModelProvenance.Number(model, "training", "activation"));
+        Assert.Null(ModelProvenance.Number(model, "data", "seed"));
+        Assert.Null(ModelProvenance.Number(null, "training", "seed"));
     }
 
     [Fact]

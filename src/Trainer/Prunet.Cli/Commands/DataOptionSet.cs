@@ -55,8 +55,8 @@ internal sealed class DataOptionSet
     /// </summary>
     public DataOptions Read(ParseResult result, ModelTask? task, PrunedModel? model = null)
     {
-        double testFraction = result.GetValue(TestFraction) ?? Recorded(model, "testFraction") ?? DefaultTestFraction;
-        int splitSeed = result.GetValue(SplitSeed) ?? (int?)Recorded(model, "splitSeed") ?? 0;
+        double testFraction = result.GetValue(TestFraction) ?? ModelProvenance.Number(model, "data", "testFraction") ?? DefaultTestFraction;
+        int splitSeed = result.GetValue(SplitSeed) ?? (int?)ModelProvenance.Number(model, "data", "splitSeed") ?? 0;
         if (!(testFraction > 0 && testFraction < 1))
         {
             throw new ArgumentException($"--test-fraction must be between 0 and 1 (exclusive), got {testFraction}");
@@ -67,12 +67,4 @@ internal sealed class DataOptionSet
         // A model's outputs stand for its classes: the data's labels are matched to them by name.
         return model == null ? options : options.ForModel(model);
     }
-
-    private static double? Recorded(PrunedModel? model, string key)
-        => model?.Provenance.TryGetValue("data", out object? data) == true
-           && data is IReadOnlyDictionary<string, object?> settings
-           && settings.TryGetValue(key, out object? value)
-           && value is double number
-            ? number
-            : null;
 }

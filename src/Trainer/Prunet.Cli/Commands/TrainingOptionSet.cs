@@ -68,8 +68,8 @@ internal sealed class TrainingOptionSet
         int epochs = result.GetValue(Epochs);
         int batch = result.GetValue(Batch);
         float learningRate = result.GetValue(LearningRate);
-        double validation = Given(result, ValidationFraction) ? result.GetValue(ValidationFraction) : Recorded(trained, "validationFraction") ?? result.GetValue(ValidationFraction);
-        int seed = Given(result, Seed) ? result.GetValue(Seed) : (int?)Recorded(trained, "seed") ?? result.GetValue(Seed);
+        double validation = Given(result, ValidationFraction) ? result.GetValue(ValidationFraction) : ModelProvenance.Number(trained, "training", "validationFraction") ?? result.GetValue(ValidationFraction);
+        int seed = Given(result, Seed) ? result.GetValue(Seed) : (int?)ModelProvenance.Number(trained, "training", "seed") ?? result.GetValue(Seed);
         if (epochs < 0)
         {
             throw new ArgumentException($"{Epochs.Name} must be at least 0, got {epochs}");
@@ -98,20 +98,6 @@ internal sealed class TrainingOptionSet
     }
 
     private static bool Given(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
-
-    // A number the model's training recorded (provenance "training"), read back from a file as a double.
-    private static double? Recorded(PrunedModel? model, string key)
-        => model?.Provenance.TryGetValue("training", out object? training) == true
-           && training is IReadOnlyDictionary<string, object?> settings
-           && settings.TryGetValue(key, out object? value)
-            ? value switch
-            {
-                double d => d,
-                int i => i,
-                float f => f,
-                _ => null,
-            }
-            : null;
 
     private static Option<string> CreateLearningRateSchedule()
     {
