@@ -163,6 +163,28 @@ public class PruningCliTests : IClassFixture<PruningCliTests.DigitsModel>
     }
 
     [Fact]
+    public void ASweepModelRecordsItsPruningAsPruneDoes()
+    {
+        using var temp = new TempDirectory();
+        string pruned = temp.File("pruned.json"), directory = temp.File("sweep");
+        Assert.Equal(0, Prunet.Run("prune", "--model", _digits.Path, "--data", "digits", "--sparsity", "0.5", "--finetune-epochs", "1", "-o", pruned).ExitCode);
+        Assert.Equal(0, Prunet.Run("sweep", "--model", _digits.Path, "--data", "digits", "--sparsities", "0.5", "--finetune-epochs", "1", "-o", directory).ExitCode);
+
+        JsonElement Provenance(string path) => JsonDocument.Parse(PrunedModel.Load(path).ToJson()).RootElement.GetProperty("provenance");
+        JsonElement byPrune = Provenance(pruned), bySweep = Provenance(Path.Combine(directory, "model-0.5.json"));
+        JsonElement pruneStep = byPrune.GetProperty("pruning")[0], sweepStep = bySweep.GetProperty("pruning")[0];
+        Assert.Equal(pruneStep.EnumerateObject().Select(p => p.Name).Append("sweep"), sweepStep.EnumerateObject().Select(p => p.Name));
+        Assert.True(sweepStep.GetProperty("sweep").GetBoolean());
+        foreach (string field in new[] { "method", "settings", "before", "pruned", "after", "pruningRate", "layerPruningRates" })
+        {
+            Assert.Equal(pruneStep.GetProperty(field).GetRawText(), sweepStep.GetProperty(field).GetRawText());
+        }
+
+        Assert.Equal(byPrune.GetProperty("data").GetRawText(), bySweep.GetProperty("data").GetRawText());
+        Assert.Equal(byPrune.GetProperty("metrics").GetRawText(), bySweep.GetProperty("metrics").GetRawText());
+    }
+
+    [Fact]
     public void FineTuningValidatesOnTheRowsTrainingHeldOut()
     {
         // Without --seed and --validation-fraction, prune takes the model's: the same validation rows.

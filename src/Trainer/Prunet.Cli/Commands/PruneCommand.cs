@@ -51,7 +51,7 @@ internal static class PruneCommand
             PruningOutcome outcome = plan.Run(dense, split.Train, fineTuning, new EpochPrinter(log));
             Metrics? afterPruning = outcome.AtOnce == null ? null : Evaluator.Evaluate(outcome.AtOnce, split.Test);
             Metrics after = Evaluator.Evaluate(outcome.Tuned, split.Test);
-            PrunedModel tuned = outcome.Tuned.WithProvenance(Provenance(dense, plan, outcome, fineTuning, before, afterPruning, after, split, dataOptions));
+            PrunedModel tuned = outcome.Tuned.WithProvenance(CommandText.PruningProvenance(dense, plan, outcome, fineTuning, (before, afterPruning, after), split, dataOptions));
             tuned.Save(path);
 
             WriteReport(log, dense, outcome, before, afterPruning, after, fineTuning.Epochs);
@@ -159,46 +159,5 @@ internal static class PruneCommand
             string how = outcome.Gradual == null ? "fine-tuning" : outcome.Gradual.Schedule is IterativeSchedule ? "iterative pruning and retraining" : "gradual pruning and fine-tuning";
             log.WriteLine($"after {epochs} epochs of {how}: {Reports.Describe(after)} ({Reports.Change(before, after)})");
         }
-    }
-
-    private static Dictionary<string, object?> Provenance(
-        PrunedModel dense,
-        PruningPlan plan,
-        PruningOutcome outcome,
-        TrainingOptions fineTuning,
-        Metrics before,
-        Metrics? afterPruning,
-        Metrics after,
-        DataSplit split,
-        DataOptions dataOptions)
-    {
-        var provenance = new Dictionary<string, object?>(dense.Provenance);
-        provenance["producer"] = ModelTrainer.Producer;
-        provenance["dataset"] = split.Train.Name;
-        provenance["data"] = CommandText.DataRecord(split, dataOptions);
-        provenance["metrics"] = Reports.ToProvenance(after);
-
-        // Pruning steps compose (a model can be pruned again): each run appends its record.
-        var steps = dense.Provenance.TryGetValue("pruning", out object? earlier) && earlier is IReadOnlyList<object?> list
-            ? new List<object?>(list)
-            : new List<object?>();
-        var step = new Dictionary<string, object?>
-        {
-            ["method"] = plan.MethodName,
-            ["settings"] = plan.Settings(fineTuning, outcome.Gradual),
-            ["before"] = Reports.ToProvenance(before),
-            ["pruned"] = afterPruning == null ? null : Reports.ToProvenance(afterPruning),
-            ["after"] = Reports.ToProvenance(after),
-            ["pruningRate"] = outcome.Removed.Rate,
-            ["layerPruningRates"] = outcome.Removed.Layers.Select(l => (object?)l.Rate).ToList(),
-        };
-        if (outcome.Removed.Neurons is { } neurons)
-        {
-            step["neurons"] = neurons.Select(n => (object?)new Dictionary<string, object?> { ["before"] = n.Before, ["after"] = n.After }).ToList();
-        }
-
-        steps.Add(step);
-        provenance["pruning"] = steps;
-        return provenance;
     }
 }

@@ -58,7 +58,7 @@ internal static class SweepCommand
             Dataset validation = ModelTrainer.ValidationSet(split.Train, fineTuning);
 
             stdout.WriteLine(CommandText.DescribeData(split, dataOptions));
-            var sweep = new Sweep(modelPath, split.Train.Name, plan, fineTuning, dense, Measure(dense, split.Test, validation));
+            var sweep = new Sweep(modelPath, split.Train.Name, plan, fineTuning, dense, Measure(dense, split.Test, validation)) { Data = dataOptions };
             RunAll(sweep, targets, split, validation, directory, stdout);
 
             Reports.WriteTable(stdout, sweep.TableRows());
@@ -121,24 +121,11 @@ internal static class SweepCommand
         PruningPlan plan = sweep.Plan.WithTarget(target);
         PruningOutcome outcome = plan.Run(sweep.Dense, split.Train, sweep.FineTuning, progress);
         string file = Path.Combine(directory, string.Format(Invariant, "model-{0}.json", target));
-        var provenance = new Dictionary<string, object?>(sweep.Dense.Provenance)
-        {
-            ["producer"] = ModelTrainer.Producer,
-            ["metrics"] = Reports.ToProvenance(Evaluator.Evaluate(outcome.Tuned, split.Test)),
-        };
-        var steps = sweep.Dense.Provenance.TryGetValue("pruning", out object? earlier) && earlier is IReadOnlyList<object?> list ? new List<object?>(list) : new List<object?>();
-        steps.Add(new Dictionary<string, object?>
-        {
-            ["method"] = plan.MethodName,
-            ["settings"] = plan.Settings(sweep.FineTuning, outcome.Gradual),
-            ["sweep"] = true,
-            ["pruningRate"] = outcome.Removed.Rate,
-            ["layerPruningRates"] = outcome.Removed.Layers.Select(l => (object?)l.Rate).ToList(),
-        });
-        provenance["pruning"] = steps;
-        PrunedModel tuned = outcome.Tuned.WithProvenance(provenance);
+        (Metrics Test, Metrics? Validation) measured = Measure(outcome.Tuned, split.Test, validation);
+        Metrics? afterPruning = outcome.AtOnce == null ? null : Evaluator.Evaluate(outcome.AtOnce, split.Test);
+        PrunedModel tuned = outcome.Tuned.WithProvenance(CommandText.PruningProvenance(sweep.Dense, plan, outcome, sweep.FineTuning, (sweep.DenseMetrics.Test, afterPruning, measured.Test), split, sweep.Data, sweep: true));
         tuned.Save(file);
-        return new SweepRun(target, tuned, outcome.Removed, Measure(tuned, split.Test, validation), Path.GetFileName(file));
+        return new SweepRun(target, tuned, outcome.Removed, measured, Path.GetFileName(file));
     }
 
     private static (Metrics Test, Metrics? Validation) Measure(PrunedModel model, Dataset test, Dataset validation)
@@ -188,6 +175,9 @@ internal sealed record Sweep(string ModelPath, string Dataset, PruningPlan Plan,
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     public List<SweepRun> Runs { get; } = new();
+
+    /// <summary>The data options the sweep loaded its split with, recorded in every model it writes.</summary>
+    public required DataOptions Data { get; init; }
 
     /// <summary>What a target means: a weight sparsity, or a fraction of neurons.</summary>
     public string TargetName => Plan.Method == PruningMethod.Neuron ? "neuron fraction" : "sparsity";
