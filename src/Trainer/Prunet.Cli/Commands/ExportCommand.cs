@@ -27,8 +27,8 @@ internal static class ExportCommand
             }
 
             PrunedModel model = ModelFiles.Load(source);
-            byte[] bytes = OnnxExporter.ToBytes(model);
-            AtomicFile.Write(path, stream => stream.Write(bytes, 0, bytes.Length));
+            OnnxExporter.Save(model, path);
+            long bytes = new FileInfo(path).Length;
             if (result.GetValue(json))
             {
                 Reports.WriteJson(stdout, writer =>
@@ -37,13 +37,13 @@ internal static class ExportCommand
                     writer.WriteString("onnx", path);
                     writer.WriteNumber("opset", OnnxExporter.Opset);
                     writer.WriteNumber("irVersion", OnnxExporter.IrVersion);
-                    writer.WriteNumber("bytes", bytes.Length);
+                    writer.WriteNumber("bytes", bytes);
                     Reports.WriteStatistics(writer, model);
                 });
                 return 0;
             }
 
-            stdout.WriteLine($"wrote {path}: ONNX opset {OnnxExporter.Opset}, {Reports.Shape(model)}, input \"{OnnxExporter.InputName}\" [N, {model.InputSize}], output \"{OnnxExporter.OutputName}\" [N, {model.OutputSize}], {bytes.Length:N0} bytes");
+            stdout.WriteLine($"wrote {path}: ONNX opset {OnnxExporter.Opset}, {Reports.Shape(model)}, input \"{OnnxExporter.InputName}\" [N, {model.InputSize}], output \"{OnnxExporter.OutputName}\" [N, {model.OutputSize}], {bytes:N0} bytes");
             return 0;
         });
         return command;
