@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Prunet.Data;
 using Prunet.Pruning;
 using Prunet.Training;
@@ -197,9 +199,39 @@ public class PruningCliTests : IClassFixture<PruningCliTests.DigitsModel>
         JsonElement settings = JsonDocument.Parse(PrunedModel.Load(pruned).ToJson()).RootElement.GetProperty("provenance").GetProperty("pruning")[0].GetProperty("settings");
         Assert.Equal(7, settings.GetProperty("seed").GetInt32());
 
+        // The rows the dense run held out, by the library's own split of the same data, seed and fraction...
+        PrunedModel dense = PrunedModel.Load(model);
+        Dataset train = DataSource.Load(new DataOptions("iris", Task: ModelTask.Classification).ForModel(dense)).Train;
+        Dataset heldOut = ModelTrainer.ValidationSet(train, new TrainingOptions(Array.Empty<int>(), Seed: 7, ValidationFraction: 0.2));
+        Dataset otherwise = ModelTrainer.ValidationSet(train, new TrainingOptions(Array.Empty<int>())); // the defaults: seed 0, 0.1
+        Assert.NotEqual(otherwise.Rows, heldOut.Rows);
+
+        // ...are the rows the fine-tuning measured its one epoch on: its printed validation loss and
+        // accuracy are the pruned model's (the network after that epoch) on exactly those rows.
+        Match epoch = Regex.Match(result.Output, @"validation loss (\d+\.\d+)  validation accuracy (\d+\.\d+)");
+        Assert.True(epoch.Success, result.Output);
+        PrunedModel tuned = PrunedModel.Load(pruned);
+        Assert.Equal(double.Parse(epoch.Groups[2].Value, CultureInfo.InvariantCulture), Evaluator.Evaluate(tuned, heldOut).Accuracy!.Value, 4);
+        Assert.Equal(double.Parse(epoch.Groups[1].Value, CultureInfo.InvariantCulture), CrossEntropy(tuned, heldOut), 3);
+
+        // A sweep measures its validation column on the same rows.
+        string directory = temp.File("sweep");
+        Assert.Equal(0, Prunet.Run("sweep", "--model", model, "--data", "iris", "--sparsities", "0.5", "--finetune-epochs", "1", "-o", directory).ExitCode);
+        JsonElement validation = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "sweep.json"))).RootElement.GetProperty("dense").GetProperty("validation");
+        Assert.Equal(heldOut.Rows, validation.GetProperty("rows").GetInt32());
+        Assert.Equal(Evaluator.Evaluate(dense, heldOut).Accuracy, validation.GetProperty("accuracy").GetDouble());
+
         CliResult given = Prunet.Run("prune", "--model", model, "--data", "iris", "--sparsity", "0.5", "--finetune-epochs", "1", "--seed", "3", "-o", pruned);
         Assert.True(given.ExitCode == 0, given.Error);
         Assert.Equal(3, JsonDocument.Parse(PrunedModel.Load(pruned).ToJson()).RootElement.GetProperty("provenance").GetProperty("pruning")[0].GetProperty("settings").GetProperty("seed").GetInt32());
+    }
+
+    // The mean cross-entropy of a classifier's softmax outputs against the labels: the validation loss.
+    private static double CrossEntropy(PrunedModel model, Dataset data)
+    {
+        var outputs = new float[data.Rows * model.OutputSize];
+        model.PredictBatch(data.X, outputs);
+        return Enumerable.Range(0, data.Rows).Average(r => -Math.Log(outputs[(r * model.OutputSize) + data.Labels![r]]));
     }
 
     [Fact]
