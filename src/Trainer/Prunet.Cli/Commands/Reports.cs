@@ -177,9 +177,11 @@ internal sealed class EpochPrinter(TextWriter output) : IProgress<EpochReport>
     {
         CultureInfo invariant = CultureInfo.InvariantCulture;
         string epoch = value.Epoch.ToString(invariant).PadLeft(value.Epochs.ToString(invariant).Length);
+        // R² is NaN, undefined, on validation rows whose target is constant.
+        string metric = double.IsNaN(value.ValidationMetric) ? "undefined" : value.ValidationMetric.ToString("F4", invariant);
         string validation = double.IsNaN(value.ValidationLoss)
             ? string.Empty // no validation rows (--validation-fraction 0)
-            : string.Format(invariant, "  validation loss {0:F4}  validation {1} {2:F4}", value.ValidationLoss, value.MetricName, value.ValidationMetric);
+            : string.Format(invariant, "  validation loss {0:F4}  validation {1} {2}", value.ValidationLoss, value.MetricName, metric);
         string sparsity = value.Sparsity is double s ? "  sparsity " + Reports.Percent(s) : string.Empty;
         output.WriteLine(string.Format(invariant, "epoch {0}/{1}  loss {2:F4}{3}{4}  {5:F2} s", epoch, value.Epochs, value.TrainLoss, validation, sparsity, value.Seconds));
     }
