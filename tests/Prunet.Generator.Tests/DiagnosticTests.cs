@@ -213,9 +213,19 @@ public sealed class DiagnosticTests
         Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
         Assert.Contains("Layer 1", d.GetMessage());
         string generated = run.Source("Demo.Net.g.cs");
-        Assert.Contains("// Kernel: SparseRows (Unrolled was asked for", generated);
+        Assert.Contains("// Kernel: SparseRows (Unrolled was asked for, but 5,000 nonzero weights are more than the 4,096 that are unrolled)", generated);
         Assert.Contains("// Kernel: Unrolled (requested by Kernel or PrunetDefaultKernel)", generated); // layer 2: 150 weights
         GeneratorHarness.Emit(run.Output);
+    }
+
+    [Fact]
+    public void PRN011_ARowTooLongToUnrollNamesTheRowLimit()
+    {
+        // 2,000 weights in all, under the layer limit, but all in one row: over the per-row limit.
+        var model = RandomNetworks.Mlp(new Random(4), new[] { 2000, 1, 2 }, sparsity: 0);
+        GeneratorRun run = GeneratorHarness.Run(Declaration(kernel: "Unrolled"), (ModelFile, model.ToJson()));
+        Assert.Contains("(2000 in its longest row)", Single(run, "PRN011").GetMessage());
+        Assert.Contains("// Kernel: SparseRows (Unrolled was asked for, but its longest row has 2,000 nonzero weights, more than the 1,024 a row may have to be unrolled)", run.Source("Demo.Net.g.cs"));
     }
 
     [Fact]

@@ -63,7 +63,9 @@ internal static class KernelChoice
             case KernelRequest.Unrolled:
                 return layer.Nonzeros <= MaxUnrolledWeights && layer.LongestRow <= MaxUnrolledRow
                     ? (LayerKernel.Unrolled, Requested, false)
-                    : (LayerKernel.SparseRows, "Unrolled was asked for, but " + Count(layer.Nonzeros) + " nonzero weights are too many to unroll", true);
+                    : (LayerKernel.SparseRows, "Unrolled was asked for, but " + (layer.Nonzeros > MaxUnrolledWeights
+                        ? Count(layer.Nonzeros) + " nonzero weights are more than the " + Count(MaxUnrolledWeights) + " that are unrolled"
+                        : "its longest row has " + Count(layer.LongestRow) + " nonzero weights, more than the " + Count(MaxUnrolledRow) + " a row may have to be unrolled"), true);
             case KernelRequest.SparseRows:
                 return (LayerKernel.SparseRows, Requested, false);
             case KernelRequest.DenseSimd:
