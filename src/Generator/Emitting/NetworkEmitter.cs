@@ -339,7 +339,10 @@ internal static class NetworkEmitter
             changes.Add(SourceWriter.Plural(layer.FoldedNeurons, "constant neuron") + " folded into the next layer's biases (no incoming weights)");
         }
 
-        w.Line("// Computed: " + layer.Inputs + " → " + layer.Outputs + ", " + SourceWriter.Plural(layer.Nonzeros, "multiply-add") + (changes.Count == 0 ? "." : "; " + string.Join("; ", changes) + "."));
+        long storedZeros = layer.ExecutedMultiplyAdds - layer.Nonzeros;
+        string multiplyAdds = SourceWriter.Plural(layer.ExecutedMultiplyAdds, "multiply-add")
+            + (storedZeros > 0 ? " (" + SourceWriter.Count(layer.Nonzeros) + " nonzero weights and " + SourceWriter.Plural(storedZeros, "zero") + " this kernel stores)" : string.Empty);
+        w.Line("// Computed: " + layer.Inputs + " → " + layer.Outputs + ", " + multiplyAdds + (changes.Count == 0 ? "." : "; " + string.Join("; ", changes) + "."));
         w.Line("// Kernel: " + layer.Kernel + " (" + layer.KernelReason + ").");
     }
 

@@ -91,7 +91,7 @@ internal sealed class NetworkPlan
     /// <summary>Things the user asked for that the plan could not do (reported as warnings).</summary>
     public IReadOnlyList<PlanWarning> Warnings { get; }
 
-    /// <summary>Multiply-adds per prediction after planning.</summary>
+    /// <summary>Multiply-adds per prediction after planning, as the chosen kernels perform them.</summary>
     public long MultiplyAdds
     {
         get
@@ -99,7 +99,7 @@ internal sealed class NetworkPlan
             long total = 0;
             foreach (LayerPlan layer in Layers)
             {
-                total += layer.Nonzeros;
+                total += layer.ExecutedMultiplyAdds;
             }
 
             return total;
@@ -179,6 +179,18 @@ internal sealed class LayerPlan
     public int LongestRow { get; }
 
     public double Density => Inputs == 0 ? 0 : (double)Nonzeros / ((long)Inputs * Outputs);
+
+    /// <summary>
+    /// Multiply-adds the chosen kernel performs per prediction: the nonzero weights, and the zeros
+    /// a forced DenseSimd (every weight) or BlockSparse (partly kept blocks) stores. Auto never
+    /// chooses a kernel that stores a zero, so under Auto this is <see cref="Nonzeros"/>.
+    /// </summary>
+    public long ExecutedMultiplyAdds => Kernel switch
+    {
+        LayerKernel.DenseSimd => (long)Inputs * Outputs,
+        LayerKernel.BlockSparse => ((long)Blocks.KeptBlocks * BlockStructure.Width) + Blocks.TailNonzeros,
+        _ => Nonzeros,
+    };
 
     public LayerKernel Kernel { get; }
 

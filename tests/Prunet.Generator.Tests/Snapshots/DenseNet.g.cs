@@ -19,7 +19,7 @@ namespace Samples
         /// Computes the class scores for one row of raw features; preprocessing is built in.
         /// Network: 4 → 3 (sigmoid) → 3 (linear).
         /// Weights: 19 of 21 remain (9.5% sparse).
-        /// Cost: 19 multiply-adds per prediction, no allocation.
+        /// Cost: 21 multiply-adds per prediction, no allocation.
         /// </summary>
         /// <param name="input">The 4 raw input features.</param>
         /// <param name="output">Receives the 3 outputs.</param>
@@ -135,7 +135,7 @@ namespace Prunet.Generated
 
         // Layer 2 of 2: dense 3 → 3, linear.
         // Model file: 7 of 9 weights nonzero (22.2% sparse).
-        // Computed: 3 → 3, 7 multiply-adds.
+        // Computed: 3 → 3, 9 multiply-adds (7 nonzero weights and 2 zeros this kernel stores).
         // Kernel: DenseSimd (requested by Kernel or PrunetDefaultKernel).
         /// <summary>The weights of outputs 0 to 2 of Layer2 (fewer than 8 outputs: no whole block), row-major, pruned weights as zeros.</summary>
         private static ReadOnlySpan<float> Layer2TailWeights => new float[] { 1f, 0f, -1f, 0.5f, 0.5f, 0.5f, -2f, 1f, 0f };

@@ -19,7 +19,7 @@ namespace Samples
         /// Computes the predicted values for one row of raw features; preprocessing is built in.
         /// Network: 3 → 41 (tanh) → 2 (linear).
         /// Weights: 185 of 205 remain (9.8% sparse).
-        /// Cost: 185 multiply-adds per prediction, no allocation.
+        /// Cost: 205 multiply-adds per prediction, no allocation.
         /// </summary>
         /// <param name="input">The 3 raw input features.</param>
         /// <param name="output">Receives the 2 outputs.</param>
@@ -81,7 +81,7 @@ namespace Prunet.Generated
 
         // Layer 1 of 2: dense 3 → 41, tanh.
         // Model file: 112 of 123 weights nonzero (8.9% sparse).
-        // Computed: 3 → 41, 112 multiply-adds.
+        // Computed: 3 → 41, 123 multiply-adds (112 nonzero weights and 11 zeros this kernel stores).
         // Kernel: DenseSimd (requested by Kernel or PrunetDefaultKernel).
         /// <summary>
         /// The weights of outputs 0 to 39 of Layer1 in blocks of 8 outputs: block after block, and in a
@@ -233,7 +233,7 @@ namespace Prunet.Generated
 
         // Layer 2 of 2: dense 41 → 2, linear.
         // Model file: 73 of 82 weights nonzero (11.0% sparse).
-        // Computed: 41 → 2, 73 multiply-adds.
+        // Computed: 41 → 2, 82 multiply-adds (73 nonzero weights and 9 zeros this kernel stores).
         // Kernel: DenseSimd (requested by Kernel or PrunetDefaultKernel).
         /// <summary>The weights of outputs 0 to 1 of Layer2 (fewer than 8 outputs: no whole block), row-major, pruned weights as zeros.</summary>
         private static ReadOnlySpan<float> Layer2TailWeights => new float[]
