@@ -157,34 +157,6 @@ public sealed partial class PrunedModel
         {
             case Activation.Linear:
                 return;
-            case Activation.Relu:
-                for (int j = 0; j < z.Length; j++)
-                {
-                    z[j] = z[j] > 0f ? z[j] : 0f;
-                }
-
-                return;
-            case Activation.LeakyRelu:
-                for (int j = 0; j < z.Length; j++)
-                {
-                    z[j] = z[j] > 0f ? z[j] : (float)((double)alpha * z[j]);
-                }
-
-                return;
-            case Activation.Sigmoid:
-                for (int j = 0; j < z.Length; j++)
-                {
-                    z[j] = (float)(1.0 / (1.0 + Math.Exp(-(double)z[j])));
-                }
-
-                return;
-            case Activation.Tanh:
-                for (int j = 0; j < z.Length; j++)
-                {
-                    z[j] = (float)Math.Tanh(z[j]);
-                }
-
-                return;
             case Activation.Softmax:
                 float max = float.NegativeInfinity;
                 foreach (float v in z)
@@ -205,7 +177,12 @@ public sealed partial class PrunedModel
 
                 return;
             default:
-                throw new InvalidOperationException("unknown activation " + activation);
+                for (int j = 0; j < z.Length; j++)
+                {
+                    z[j] = ActivationFunction.Apply(activation, alpha, z[j]);
+                }
+
+                return;
         }
     }
 

@@ -254,7 +254,7 @@ public sealed class PlanningTests
                 }
                 else
                 {
-                    y = y.Select(v => Planning.NetworkPlanner.Activate(layer.Activation, layer.Alpha, v)).ToArray();
+                    y = y.Select(v => G.ActivationFunction.Apply(layer.Activation, layer.Alpha, v)).ToArray();
                 }
 
                 x = y;

@@ -95,7 +95,8 @@ internal static class NetworkPlanner
                         // Every neuron of the next layer that reads j gets w * act(bias_j) added to
                         // its bias. bias[k][j] is final here: the previous layer's neurons that
                         // could still change it have zero weights into j.
-                        double constant = Activate(layer.Activation, layer.Alpha, (float)bias[k][j]);
+                        // Softmax is only allowed on the last layer, whose neurons are never folded.
+                        double constant = ActivationFunction.Apply(layer.Activation, layer.Alpha, (float)bias[k][j]);
                         for (int o = 0; o < next.OutputSize; o++)
                         {
                             if (alive[k + 1][o])
@@ -180,26 +181,6 @@ internal static class NetworkPlanner
         return new NetworkPlan(model, usedInputs, shift, scale, fold, plans, first, warnings);
     }
 
-    /// <summary>An activation applied to one value, exactly as the reference interpreter does it.</summary>
-    public static float Activate(Activation activation, float alpha, float z)
-    {
-        switch (activation)
-        {
-            case Activation.Relu:
-                return z > 0f ? z : 0f;
-            case Activation.LeakyRelu:
-                return z > 0f ? z : (float)((double)alpha * z);
-            case Activation.Sigmoid:
-                return (float)(1.0 / (1.0 + Math.Exp(-(double)z)));
-            case Activation.Tanh:
-                return (float)Math.Tanh(z);
-            case Activation.Linear:
-                return z;
-            default:
-                // Softmax is only allowed on the last layer, whose neurons are never folded.
-                throw new InvalidOperationException("cannot fold a constant through " + activation);
-        }
-    }
 
     /// <summary>
     /// Preprocessing is folded into the first layer when a raw zero is within this many standard

@@ -24,6 +24,35 @@ public enum Activation
     Softmax,
 }
 
+/// <summary>
+/// What an activation computes for one value: the definition the reference interpreter applies
+/// and that planning (constants folded through a layer, neurons replaced by a value) must repeat
+/// exactly. Sums go in as float, the result is rounded to float as the interpreter stores it.
+/// </summary>
+public static class ActivationFunction
+{
+    /// <summary>The activation of <paramref name="z"/>; <paramref name="alpha"/> is leaky ReLU's slope.</summary>
+    /// <exception cref="ArgumentException">Softmax, which is not a function of one value.</exception>
+    public static float Apply(Activation activation, float alpha, float z)
+    {
+        switch (activation)
+        {
+            case Activation.Linear:
+                return z;
+            case Activation.Relu:
+                return z > 0f ? z : 0f;
+            case Activation.LeakyRelu:
+                return z > 0f ? z : (float)((double)alpha * z);
+            case Activation.Sigmoid:
+                return (float)(1.0 / (1.0 + Math.Exp(-(double)z)));
+            case Activation.Tanh:
+                return (float)Math.Tanh(z);
+            default:
+                throw new ArgumentException("softmax (or an unknown activation, " + (int)activation + ") is not a function of one value", nameof(activation));
+        }
+    }
+}
+
 /// <summary>The names activations have in model files (<c>leaky_relu</c> and so on).</summary>
 public static class ActivationNames
 {

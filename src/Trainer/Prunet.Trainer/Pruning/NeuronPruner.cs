@@ -223,18 +223,8 @@ public static class NeuronPruner
             }
         }
 
-        return Activate(layer.Activation, layer.Alpha, layer.Bias[neuron]);
+        return ActivationFunction.Apply(layer.Activation, layer.Alpha, layer.Bias[neuron]);
     }
-
-    // The interpreter's activation of one value (PrunedModel.Interpreter), softmax excepted (never a hidden layer).
-    private static double Activate(Activation activation, float alpha, float z) => activation switch
-    {
-        Activation.Relu => z > 0f ? z : 0f,
-        Activation.LeakyRelu => z > 0f ? z : (float)((double)alpha * z),
-        Activation.Sigmoid => (float)(1.0 / (1.0 + Math.Exp(-(double)z))),
-        Activation.Tanh => (float)Math.Tanh(z),
-        _ => z,
-    };
 
     private static List<int> Select(PrunedModel model, int k, double[] scores, NeuronPruningOptions options)
     {
