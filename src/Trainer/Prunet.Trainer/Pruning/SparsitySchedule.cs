@@ -13,14 +13,25 @@ public abstract record SparsitySchedule
     /// <summary>The step of the last pruning; from then on the sparsity is <see cref="FinalSparsity"/>.</summary>
     public abstract int EndStep { get; }
 
+    /// <summary>Steps between prunings.</summary>
+    public abstract int Frequency { get; }
+
     /// <summary>The sparsity the schedule ends at.</summary>
     public abstract double FinalSparsity { get; }
 
-    /// <summary>Whether weights are pruned before step <paramref name="step"/>.</summary>
-    public abstract bool PrunesAt(int step);
+    /// <summary>
+    /// Whether weights are pruned before step <paramref name="step"/>: every <see cref="Frequency"/>
+    /// steps from <see cref="BeginStep"/>, and at <see cref="EndStep"/> whatever the remainder.
+    /// </summary>
+    public bool PrunesAt(int step)
+        => step >= BeginStep && step <= EndStep && ((step - BeginStep) % Frequency == 0 || step == EndStep);
 
     /// <summary>The target sparsity at <paramref name="step"/> (before <see cref="BeginStep"/>: no pruning yet, 0).</summary>
-    public abstract double SparsityAt(int step);
+    public double SparsityAt(int step)
+        => step < BeginStep ? 0 : step >= EndStep ? FinalSparsity : SparsityBetween(step);
+
+    /// <summary>The sparsity at a step strictly between <see cref="BeginStep"/> and <see cref="EndStep"/>.</summary>
+    private protected abstract double SparsityBetween(int step);
 
     internal abstract void Validate();
 
@@ -53,10 +64,6 @@ public abstract record SparsitySchedule
             throw new ArgumentException($"the {name} sparsity must be between 0 and 1, got {sparsity}");
         }
     }
-
-    /// <summary>Every <paramref name="frequency"/> steps from <paramref name="begin"/>, and at <paramref name="end"/> whatever the remainder.</summary>
-    private protected static bool OnGrid(int step, int begin, int end, int frequency)
-        => step >= begin && step <= end && ((step - begin) % frequency == 0 || step == end);
 }
 
 /// <summary>
@@ -84,21 +91,10 @@ public sealed record PolynomialSchedule(double InitialSparsity, double FinalSpar
     public override int EndStep { get; } = EndStep;
 
     /// <inheritdoc/>
-    public override bool PrunesAt(int step) => OnGrid(step, BeginStep, EndStep, Frequency);
+    public override int Frequency { get; } = Frequency;
 
-    /// <inheritdoc/>
-    public override double SparsityAt(int step)
+    private protected override double SparsityBetween(int step)
     {
-        if (step < BeginStep)
-        {
-            return 0;
-        }
-
-        if (step >= EndStep)
-        {
-            return FinalSparsity;
-        }
-
         double progress = (double)(step - BeginStep) / (EndStep - BeginStep);
         return FinalSparsity + ((InitialSparsity - FinalSparsity) * Math.Pow(1 - progress, Exponent));
     }
@@ -155,21 +151,10 @@ public sealed record IterativeSchedule(double FinalSparsity, int BeginStep, int 
     public int Rounds => ((EndStep - BeginStep) / Frequency) + 1 + ((EndStep - BeginStep) % Frequency == 0 ? 0 : 1);
 
     /// <inheritdoc/>
-    public override bool PrunesAt(int step) => OnGrid(step, BeginStep, EndStep, Frequency);
+    public override int Frequency { get; } = Frequency;
 
-    /// <inheritdoc/>
-    public override double SparsityAt(int step)
+    private protected override double SparsityBetween(int step)
     {
-        if (step < BeginStep)
-        {
-            return 0;
-        }
-
-        if (step >= EndStep)
-        {
-            return FinalSparsity;
-        }
-
         int round = ((step - BeginStep) / Frequency) + 1;
         return 1 - Math.Pow(1 - FinalSparsity, (double)round / Rounds);
     }
