@@ -65,7 +65,7 @@ internal static class Diagnostics
     public static readonly DiagnosticDescriptor DuplicateBinding = Warning(
         "PRN009",
         "Model file bound to more than one class",
-        "The model file '{0}' is also bound to '{1}' with the same kernel; both classes get the same code (use one class, or pick different kernels to compare them)");
+        "The model file '{0}' is also bound to '{1}' with the same Kernel and StraightLine; both classes get the same code (use one class, or set different values to compare them)");
 
     /// <summary>The Kernel property has a value that is not a member of PrunedNetworkKernel.</summary>
     public static readonly DiagnosticDescriptor UnknownKernel = Error(

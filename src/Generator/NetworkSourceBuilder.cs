@@ -59,7 +59,7 @@ internal static class NetworkSourceBuilder
         string hintName = NetworkEmitter.HintName(request.Declaration);
         try
         {
-            NetworkPlan plan = NetworkPlanner.Plan(request.Model.Model!, (KernelRequest)request.Declaration.Kernel);
+            NetworkPlan plan = NetworkPlanner.Plan(request.Model.Model!, (KernelRequest)request.Declaration.Kernel, request.Declaration.StraightLine);
             cancellationToken.ThrowIfCancellationRequested();
             return new GeneratedSource(hintName, NetworkEmitter.Emit(request.Declaration, plan, request.Model.Hash, request.FileLocalTypes), null);
         }
@@ -120,7 +120,7 @@ internal static class NetworkSourceBuilder
                 continue;
             }
 
-            if (options.KernelOf(other) == declaration.Kernel && other.ModelPath != null && ModelPathBinding.Problem(other.ModelPath) == null)
+            if (options.KernelOf(other) == declaration.Kernel && other.StraightLine == declaration.StraightLine && other.ModelPath != null && ModelPathBinding.Problem(other.ModelPath) == null)
             {
                 ParsedModel[] theirs = Bind(other.ModelPath, models);
                 if (theirs.Length == 1 && theirs[0].Path == file.Path)

@@ -12,7 +12,7 @@ namespace Prunet.Tests;
 /// </summary>
 public sealed class AgreementPropertyTests
 {
-    private static readonly string[] Kernels = { "Auto", "Unrolled", "SparseRows", "DenseSimd", "BlockSparse", "SparseColumns" };
+    private static readonly string[] Kernels = NetworkSources.Variants;
     private static readonly Activation[] Hidden = { Activation.Linear, Activation.Relu, Activation.LeakyRelu, Activation.Sigmoid, Activation.Tanh };
     private static readonly double[] PruningLevels = { 0.0, 0.5, 0.9, 1.0 };
 
@@ -74,7 +74,7 @@ public sealed class AgreementPropertyTests
 
     private static void AssertAgrees(PrunedModel model)
     {
-        NetworkClass[] classes = Kernels.Select(k => new NetworkClass("Net" + k, "net.model.json", k, model.Task == ModelTask.Classification)).ToArray();
+        NetworkClass[] classes = Kernels.Select(k => NetworkSources.Variant("Net" + k, "net.model.json", k, model.Task == ModelTask.Classification)).ToArray();
         GeneratorRun run = GeneratorHarness.Run(new[] { NetworkSources.For(classes) }, new AdditionalText[] { new InMemoryAdditionalText("/p/net.model.json", model.ToJson()) });
         Assert.Empty(run.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(GeneratorHarness.Describe));
         using LoadedAssembly assembly = GeneratorHarness.Load(GeneratorHarness.Emit(run.Output));

@@ -10,7 +10,7 @@ namespace Prunet.Tests;
 /// </summary>
 public sealed class EquivalenceTests(ITestOutputHelper log)
 {
-    private static readonly string[] Kernels = { "Auto", "Unrolled", "SparseRows", "DenseSimd", "BlockSparse", "SparseColumns" };
+    private static readonly string[] Kernels = NetworkSources.Variants;
 
     [Fact]
     public void RandomNetworksAgreeWithTheInterpreterUnderEveryKernel()
@@ -27,7 +27,7 @@ public sealed class EquivalenceTests(ITestOutputHelper log)
             files.Add(("/project/models/net" + n + ".model.json", models[n].ToJson()));
             foreach (string kernel in Kernels)
             {
-                classes.Add(new NetworkClass("Net" + n + kernel, "models/net" + n + ".model.json", kernel, models[n].Task == ModelTask.Classification));
+                classes.Add(NetworkSources.Variant("Net" + n + kernel, "models/net" + n + ".model.json", kernel, models[n].Task == ModelTask.Classification));
             }
         }
 
@@ -55,15 +55,22 @@ public sealed class EquivalenceTests(ITestOutputHelper log)
         // Auto must have chosen each kernel somewhere, and the kernels' code paths must occur:
         // the dense kernel's passes of 4 blocks and single blocks, tails after the last whole
         // block, preprocessing folded into the first layer and kept as a pass.
-        string[] auto = Enumerable.Range(0, Networks).Select(n => run.Source(NetworkSources.Namespace + ".Net" + n + "Auto.g.cs")).ToArray();
+        string[] auto = Enumerable.Range(0, Networks).Select(n => run.Source(NetworkSources.Namespace + ".Net" + n + "AutoPerLayer.g.cs")).ToArray();
         // (SparseColumns only pays on long columns of a layer after a ReLU, 300 → 100 at 50% say, which
         // these small networks do not have: PlanningTests checks that Auto picks it there.)
-        foreach (string kernel in Kernels.Skip(1).Where(k => k != "SparseColumns"))
+        foreach (string kernel in new[] { "Unrolled", "SparseRows", "DenseSimd", "BlockSparse" })
         {
             Assert.True(auto.Any(source => source.Contains("// Kernel: " + kernel + " (Auto", StringComparison.Ordinal)), "Auto never chose " + kernel);
         }
 
-        string[] dense = Enumerable.Range(0, Networks).Select(n => run.Source(NetworkSources.Namespace + ".Net" + n + "DenseSimd.g.cs")).ToArray();
+        // Straight-line code: with vectors (and its scalar twin), without, and dot products after vectors.
+        string[] straight = Enumerable.Range(0, Networks).Select(n => run.Source(NetworkSources.Namespace + ".Net" + n + "Auto.g.cs")).Where(s => s.Contains("one straight-line method", StringComparison.Ordinal)).ToArray();
+        Assert.Contains(straight, source => source.Contains("ForwardVector(", StringComparison.Ordinal) && source.Contains("ForwardScalar(", StringComparison.Ordinal));
+        Assert.Contains(straight, source => !source.Contains("ForwardVector(", StringComparison.Ordinal));
+        Assert.Contains(straight, source => source.Contains("// As dot products", StringComparison.Ordinal));
+        Assert.Contains(Enumerable.Range(0, Networks).Select(n => run.Source(NetworkSources.Namespace + ".Net" + n + "DenseSimd.g.cs")), source => source.Contains("Vector256.Shuffle(", StringComparison.Ordinal));
+
+        string[] dense = Enumerable.Range(0, Networks).Select(n => run.Source(NetworkSources.Namespace + ".Net" + n + "DenseSimdPerLayer.g.cs")).ToArray();
         Assert.True(dense.Any(source => source.Contains("b + 4 <= ", StringComparison.Ordinal)), "no DenseSimd pass over 4 blocks");
         Assert.True(dense.Any(source => source.Contains("// The remaining blocks one at a time", StringComparison.Ordinal)), "no DenseSimd pass over single blocks");
         Assert.True(auto.Any(source => source.Contains("after the last whole block of 8, row by row", StringComparison.Ordinal) && source.Contains("// Kernel: BlockSparse (Auto", StringComparison.Ordinal)), "no BlockSparse tail under Auto");

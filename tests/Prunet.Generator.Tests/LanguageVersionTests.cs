@@ -10,7 +10,7 @@ namespace Prunet.Tests;
 /// </summary>
 public sealed class LanguageVersionTests
 {
-    private static readonly string[] Kernels = { "Auto", "Unrolled", "SparseRows", "DenseSimd", "BlockSparse", "SparseColumns" };
+    private static readonly string[] Kernels = NetworkSources.Variants;
 
     [Theory]
     [InlineData(LanguageVersion.CSharp10, "internal static class Test_Networks_Net0AutoInference")]
@@ -22,7 +22,7 @@ public sealed class LanguageVersionTests
         var classes = new List<NetworkClass>();
         for (int n = 0; n < models.Length; n++)
         {
-            classes.AddRange(Kernels.Select(k => new NetworkClass("Net" + n + k, "models/net" + n + ".model.json", k, models[n].Task == ModelTask.Classification)));
+            classes.AddRange(Kernels.Select(k => NetworkSources.Variant("Net" + n + k, "models/net" + n + ".model.json", k, models[n].Task == ModelTask.Classification)));
         }
 
         // Two classes of the same name in different namespaces must not collide in the C# 10 form.

@@ -16,8 +16,9 @@ public sealed class PlanningTests
     /// <summary>The generator's copy of the model type (it compiles the format in), read from the same JSON.</summary>
     private static G.PrunedModel InGenerator(PrunedModel model) => G.PrunedModel.Parse(model.ToJson());
 
-    private static Planning.NetworkPlan Plan(PrunedModel model, Planning.KernelRequest request = Planning.KernelRequest.Auto)
-        => Planning.NetworkPlanner.Plan(InGenerator(model), request);
+    /// <summary>The plan with one method per layer (StraightLine = false), where the per-layer kernel rule applies.</summary>
+    private static Planning.NetworkPlan Plan(PrunedModel model, Planning.KernelRequest request = Planning.KernelRequest.Auto, bool straightLine = false)
+        => Planning.NetworkPlanner.Plan(InGenerator(model), request, straightLine);
 
     [Fact]
     public void RemovesNeuronsWithoutOutgoingWeightsAndFoldsNeuronsWithoutIncomingWeights()
@@ -267,5 +268,31 @@ public sealed class PlanningTests
 
             Assert.True(OutputAgreement.Agrees(x, expected, out string why), context + " row " + row + ": " + why);
         }
+    }
+    [Fact]
+    public void ASmallNetworkIsStraightLineCodeUnlessTheAttributeSaysOtherwise()
+    {
+        // 8-10-1 dense: a vector layer, then an unrolled one, in one method.
+        PrunedModel tiny = RandomNetworks.Mlp(new Random(5), new[] { 8, 10, 1 }, 0.0, ModelTask.Regression);
+        Planning.NetworkPlan plan = Plan(tiny, straightLine: true);
+        Assert.True(plan.StraightLine);
+        Assert.Equal(new[] { Planning.LayerKernel.DenseSimd, Planning.LayerKernel.Unrolled }, plan.Layers.Select(l => l.Kernel));
+        Assert.False(Plan(tiny, straightLine: false).StraightLine);
+
+        // Sparse layers are unrolled in straight-line code (no pruned weight as a zero in a vector).
+        PrunedModel sparse = RandomNetworks.Mlp(new Random(6), new[] { 64, 32, 10 }, 0.8);
+        Planning.NetworkPlan sparsePlan = Plan(sparse, straightLine: true);
+        Assert.True(sparsePlan.StraightLine);
+        Assert.All(sparsePlan.Layers, l => Assert.Equal(Planning.LayerKernel.Unrolled, l.Kernel));
+
+        // Kernels that straight-line code does not have, and networks too large for it, keep one method per layer.
+        Assert.False(Plan(tiny, Planning.KernelRequest.SparseRows, straightLine: true).StraightLine);
+        Assert.True(Plan(tiny, Planning.KernelRequest.DenseSimd, straightLine: true).StraightLine);
+        PrunedModel large = RandomNetworks.Mlp(new Random(7), new[] { 100, 60, 10 }, 0.5);
+        Assert.False(Plan(large, straightLine: true).StraightLine); // 3,300 nonzero weights
+        // A forced DenseSimd multiplies the zeros it stores: 2,000 nonzero weights, 6,400 multiply-adds.
+        PrunedModel stored = RandomNetworks.Mlp(new Random(8), new[] { 100, 60, 10 }, 0.7);
+        Assert.True(Plan(stored, Planning.KernelRequest.Unrolled, straightLine: true).StraightLine);
+        Assert.False(Plan(stored, Planning.KernelRequest.DenseSimd, straightLine: true).StraightLine);
     }
 }

@@ -11,10 +11,10 @@ public sealed class ProjectOptionsTests
 
         namespace Demo
         {
-            [PrunedNetwork("models/net.model.json")]
+            [PrunedNetwork("models/net.model.json", StraightLine = false)]
             public static partial class Default { }
 
-            [PrunedNetwork("models/net.model.json", Kernel = PrunedNetworkKernel.Auto)]
+            [PrunedNetwork("models/net.model.json", Kernel = PrunedNetworkKernel.Auto, StraightLine = false)]
             public static partial class ExplicitAuto { }
         }
         """;

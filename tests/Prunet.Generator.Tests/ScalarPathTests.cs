@@ -26,13 +26,13 @@ public sealed class ScalarPathTests
             RandomNetworks.BlockPruned(new Random(16)), // Auto: BlockSparse and SparseColumns
             RandomNetworks.BlockPruned(new Random(17)),
         };
-        string[] kernels = { "DenseSimd", "SparseRows", "Unrolled", "Auto", "BlockSparse", "SparseColumns" };
+        string[] kernels = NetworkSources.Variants;
         var classes = new List<NetworkClass>();
         var files = new List<(string, string)>();
         for (int m = 0; m < models.Length; m++)
         {
             files.Add(("/p/m" + m + ".model.json", models[m].ToJson()));
-            classes.AddRange(kernels.Select(k => new NetworkClass("M" + m + k, "m" + m + ".model.json", k, models[m].Task == ModelTask.Classification)));
+            classes.AddRange(kernels.Select(k => NetworkSources.Variant("M" + m + k, "m" + m + ".model.json", k, models[m].Task == ModelTask.Classification)));
         }
 
         var rng = new Random(14);

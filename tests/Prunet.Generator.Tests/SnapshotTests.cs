@@ -107,7 +107,7 @@ public sealed class SnapshotTests
         new object[] { "TinyNet", "TinyNet", "Auto" },
         new object[] { "SparseNet", "SparseNet", "SparseRows" },
         new object[] { "SparseNetColumns", "SparseNet", "SparseColumns" },
-        new object[] { "DenseNet", "DenseNet", "DenseSimd" },
+        new object[] { "DenseNet", "DenseNet", "DenseSimd, StraightLine = false" },
         new object[] { "WideNet", "WideNet", "DenseSimd" },
         new object[] { "BlockNet", "BlockNet", "BlockSparse" },
     };

@@ -11,7 +11,8 @@ namespace Prunet.Tests;
 
 /// <summary>
 /// The generator's promise: with the Auto kernel choice, a pruned weight never appears in the
-/// generated code or data, and every weight that is computed appears exactly once.
+/// generated code or data, and every weight that is computed appears exactly once (in straight-line
+/// code, once in the scalar method).
 /// </summary>
 public sealed partial class ZeroSkippingTests
 {
@@ -34,11 +35,13 @@ public sealed partial class ZeroSkippingTests
             models.Add(RandomNetworks.BlockPruned(new Random(9100 + n)));
         }
 
-        var classes = models.Select((m, n) => new NetworkClass("Net" + n, "models/net" + n + ".model.json", "Auto", m.Task == ModelTask.Classification)).ToList();
+        // Each model twice: one method per layer, and straight-line code where the network is small.
+        var classes = models.Select((m, n) => new NetworkClass("Net" + n, "models/net" + n + ".model.json", "Auto", m.Task == ModelTask.Classification, StraightLine: false))
+            .Concat(models.Select((m, n) => new NetworkClass("Straight" + n, "models/net" + n + ".model.json", "Auto", m.Task == ModelTask.Classification))).ToList();
         GeneratorRun run = GeneratorHarness.Run(new[] { NetworkSources.For(classes) }, models.Select((m, n) => (AdditionalText)new InMemoryAdditionalText("/p/models/net" + n + ".model.json", m.ToJson())));
         Assert.Empty(run.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(GeneratorHarness.Describe));
 
-        bool sawTable = false, sawUnrolled = false, sawPacked = false, sawBlocks = false;
+        bool sawTable = false, sawUnrolled = false, sawPacked = false, sawBlocks = false, sawStraightLine = false;
         for (int n = 0; n < models.Count; n++)
         {
             string source = run.Source(NetworkSources.Namespace + ".Net" + n + ".g.cs");
@@ -63,11 +66,28 @@ public sealed partial class ZeroSkippingTests
             }
 
             Assert.DoesNotContain(0f, weights);
-            Planning.NetworkPlan plan = Planning.NetworkPlanner.Plan(G.PrunedModel.Parse(models[n].ToJson()), Planning.KernelRequest.Auto);
+            Planning.NetworkPlan plan = Planning.NetworkPlanner.Plan(G.PrunedModel.Parse(models[n].ToJson()), Planning.KernelRequest.Auto, straightLine: false);
             Assert.True(plan.Layers.Sum(l => l.Nonzeros) == weights.Count, $"network {n}: planned {plan.Layers.Sum(l => l.Nonzeros)} weights, found {weights.Count} in the code");
             Assert.True(weights.Count <= models[n].Statistics.NonzeroWeights);
+
+            // Straight-line code: its scalar method has every computed weight once, as a term.
+            Planning.NetworkPlan straight = Planning.NetworkPlanner.Plan(G.PrunedModel.Parse(models[n].ToJson()), Planning.KernelRequest.Auto);
+            string straightSource = run.Source(NetworkSources.Namespace + ".Straight" + n + ".g.cs");
+            Assert.Equal(straight.StraightLine, straightSource.Contains("one straight-line method", StringComparison.Ordinal));
+            if (straight.StraightLine)
+            {
+                sawStraightLine = true;
+                int start = straightSource.Contains("void ForwardScalar(", StringComparison.Ordinal) ? straightSource.IndexOf("void ForwardScalar(", StringComparison.Ordinal) : straightSource.IndexOf("void Forward(", StringComparison.Ordinal);
+                string scalar = straightSource.Substring(start, straightSource.IndexOf("// Helpers.", start, StringComparison.Ordinal) - start);
+                var terms = UnrolledTerm().Matches(scalar).Select(t => Literal(t.Groups[1].Success ? t.Groups[1].Value : t.Groups[2].Value)).ToList();
+                Assert.DoesNotContain(0f, terms);
+                Assert.True(straight.Layers.Sum(l => l.Nonzeros) == terms.Count, $"network {n}, straight-line: planned {straight.Layers.Sum(l => l.Nonzeros)} weights, found {terms.Count} terms");
+                // Its vectors are only of layers with no pruned weight.
+                Assert.All(straight.Layers.Where(l => l.Kernel == Planning.LayerKernel.DenseSimd), l => Assert.Equal((long)l.Inputs * l.Outputs, l.Nonzeros));
+            }
         }
 
+        Assert.True(sawStraightLine, "the models should exercise straight-line code");
         Assert.True(sawTable && sawUnrolled && sawPacked, "the models should exercise literal tables, packed tables and unrolled code");
         Assert.True(sawBlocks, "the models should exercise the block-sparse kernel under Auto");
     }

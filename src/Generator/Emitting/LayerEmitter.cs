@@ -91,17 +91,9 @@ internal static partial class LayerEmitter
 
     private static void EmitUnrolledRows(SourceWriter w, LayerPlan layer, string method, int first, int end, bool finish, HashSet<string> helpers)
     {
-        int accumulators = 0;
-        bool readsInputs = false;
-        for (int j = first; j < end; j++)
-        {
-            int row = RowNonzeros(layer, j);
-            accumulators = Math.Max(accumulators, Math.Min(row, Accumulators));
-            readsInputs |= row > 0;
-        }
-
+        int accumulators = UnrolledAccumulators(layer, first, end);
         LayerMethod(w, method);
-        if (readsInputs)
+        if (accumulators > 0)
         {
             w.Line(RefTo("float", "xs", "x"));
         }
@@ -114,26 +106,7 @@ internal static partial class LayerEmitter
 
         for (int j = first; j < end; j++)
         {
-            int count = 0;
-            for (int i = 0; i < layer.Inputs; i++)
-            {
-                float weight = layer.Weight(j, i);
-                if (weight == 0f)
-                {
-                    continue;
-                }
-
-                int a = count % Accumulators;
-                string term = At("xs", SourceWriter.Int(layer.InputIndex(i)));
-                w.Line(count < Accumulators ? "s" + a + " = " + SourceWriter.Float(weight) + " * " + term + ";" : Mad("s" + a, SourceWriter.Float(weight), term, helpers));
-                count++;
-            }
-
-            string sum = Combine("s", Math.Min(count, Accumulators));
-            string z = sum.Length == 0 ? SourceWriter.Float(layer.Bias[j])
-                : layer.Bias[j] == 0f ? sum
-                : SourceWriter.Float(layer.Bias[j]) + " + " + sum;
-            w.Line(At("ys", SourceWriter.Int(j)) + " = " + Activate(layer, z, helpers) + ";");
+            UnrolledRow(w, layer, j, i => At("xs", SourceWriter.Int(layer.InputIndex(i))), At("ys", SourceWriter.Int(j)), z => Activate(layer, z, helpers), helpers);
         }
 
         if (finish && layer.Activation == Activation.Softmax)
@@ -143,6 +116,46 @@ internal static partial class LayerEmitter
         }
 
         w.Close();
+    }
+
+    /// <summary>
+    /// One output as straight-line terms: <c>target = finish(bias + sum)</c>, the sum over the row's
+    /// nonzero weights as literals in up to four accumulators <c>s0</c>..<c>s3</c> (declared by the
+    /// caller), <paramref name="input"/> giving the expression of column i.
+    /// </summary>
+    internal static void UnrolledRow(SourceWriter w, LayerPlan layer, int j, Func<int, string> input, string target, Func<string, string> finish, HashSet<string> helpers)
+    {
+        int count = 0;
+        for (int i = 0; i < layer.Inputs; i++)
+        {
+            float weight = layer.Weight(j, i);
+            if (weight == 0f)
+            {
+                continue;
+            }
+
+            int a = count % Accumulators;
+            w.Line(count < Accumulators ? "s" + a + " = " + SourceWriter.Float(weight) + " * " + input(i) + ";" : Mad("s" + a, SourceWriter.Float(weight), input(i), helpers));
+            count++;
+        }
+
+        string sum = Combine("s", Math.Min(count, Accumulators));
+        string z = sum.Length == 0 ? SourceWriter.Float(layer.Bias[j])
+            : layer.Bias[j] == 0f ? sum
+            : SourceWriter.Float(layer.Bias[j]) + " + " + sum;
+        w.Line(target + " = " + finish(z) + ";");
+    }
+
+    /// <summary>Accumulators the unrolled rows first to end-1 use: the most any row needs, at most four.</summary>
+    internal static int UnrolledAccumulators(LayerPlan layer, int first, int end)
+    {
+        int accumulators = 0;
+        for (int j = first; j < end; j++)
+        {
+            accumulators = Math.Max(accumulators, Math.Min(RowNonzeros(layer, j), Accumulators));
+        }
+
+        return accumulators;
     }
 
     private static void EmitSparseRows(SourceWriter w, LayerPlan layer, HashSet<string> helpers)
@@ -231,7 +244,7 @@ internal static partial class LayerEmitter
     /// <c>s = MultiplyAdd(a, b, s);</c>: a * b + s, fused where the CPU has FMA. The JIT does
     /// not fuse a * b + s by itself, and the fused form is one instruction where there were two.
     /// </summary>
-    private static string Mad(string sum, string a, string b, HashSet<string> helpers)
+    internal static string Mad(string sum, string a, string b, HashSet<string> helpers)
     {
         helpers.Add("ScalarMultiplyAdd");
         return sum + " = MultiplyAdd(" + a + ", " + b + ", " + sum + ");";
@@ -262,7 +275,7 @@ internal static partial class LayerEmitter
     }
 
     /// <summary>The activation applied to an expression; softmax is applied to the whole layer afterwards.</summary>
-    private static string Activate(LayerPlan layer, string z, HashSet<string> helpers)
+    internal static string Activate(LayerPlan layer, string z, HashSet<string> helpers)
     {
         switch (layer.Activation)
         {
@@ -465,7 +478,7 @@ internal static partial class LayerEmitter
 
     private static int SingleToBits(float value) => System.BitConverter.ToInt32(System.BitConverter.GetBytes(value), 0);
 
-    private static int RowNonzeros(LayerPlan layer, int j)
+    internal static int RowNonzeros(LayerPlan layer, int j)
     {
         int count = 0;
         for (int i = 0; i < layer.Inputs; i++)
@@ -479,7 +492,7 @@ internal static partial class LayerEmitter
         return count;
     }
 
-    private static IEnumerable<string> Names(string prefix, int count, string suffix = "")
+    internal static IEnumerable<string> Names(string prefix, int count, string suffix = "")
     {
         for (int a = 0; a < count; a++)
         {
@@ -488,7 +501,7 @@ internal static partial class LayerEmitter
     }
 
     /// <summary>Pairwise sum of accumulators: ((s0 + s1) + (s2 + s3)).</summary>
-    private static string Combine(string prefix, int count)
+    internal static string Combine(string prefix, int count)
     {
         switch (count)
         {

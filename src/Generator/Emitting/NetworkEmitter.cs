@@ -171,7 +171,9 @@ internal static class NetworkEmitter
         PrunedModel model = plan.Model;
         var helpers = new HashSet<string>();
         w.Line("/// <summary>");
-        w.Line("/// The computation behind <c>" + SourceWriter.Xml(declaration.FullName) + "</c>: preprocessing, one method per layer, postprocessing.");
+        w.Line("/// The computation behind <c>" + SourceWriter.Xml(declaration.FullName) + "</c>: " + (plan.StraightLine
+            ? "the whole network in one straight-line method, every activation in a local (a small network: no call or span between layers)."
+            : "preprocessing, one method per layer, postprocessing."));
         w.Line(fileLocal ? "/// File-local: nothing outside this file can see it." : "/// Internal (C# 10 has no file-local types): not meant to be called directly.");
         w.Line("/// </summary>");
         w.Line(GeneratedCode);
@@ -181,6 +183,15 @@ internal static class NetworkEmitter
         }
 
         w.Open((fileLocal ? "file" : "internal") + " static class " + implementation);
+        if (plan.StraightLine)
+        {
+            StraightLineEmitter.Emit(w, plan, helpers, layer => EmitLayerComment(w, plan, layer));
+            w.Line();
+            EmitHelpers(w, helpers, model.Task == ModelTask.Classification);
+            w.Close();
+            return;
+        }
+
         EmitForward(w, plan);
         if (!plan.ReadsInputDirectly && plan.UsedInputs.Length > 0)
         {

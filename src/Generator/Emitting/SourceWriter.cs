@@ -27,6 +27,13 @@ internal sealed class SourceWriter
         _indent++;
     }
 
+    /// <summary>A bare block: its locals end with it.</summary>
+    public void OpenBlock()
+    {
+        Line("{");
+        _indent++;
+    }
+
     public void Close(string suffix = "")
     {
         _indent--;

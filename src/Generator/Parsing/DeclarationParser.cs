@@ -35,11 +35,16 @@ internal static class DeclarationParser
         AttributeData attribute = context.Attributes.FirstOrDefault(a => a.ApplicationSyntaxReference?.SyntaxTree == syntax.SyntaxTree && syntax.Span.Contains(a.ApplicationSyntaxReference.Span)) ?? context.Attributes[0];
         string? modelPath = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
         int kernel = NetworkDeclaration.KernelNotGiven;
+        bool straightLine = true;
         foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
         {
             if (named.Key == AttributeSource.KernelPropertyName && named.Value.Value is int value)
             {
                 kernel = value;
+            }
+            else if (named.Key == AttributeSource.StraightLinePropertyName && named.Value.Value is bool flag)
+            {
+                straightLine = flag;
             }
         }
 
@@ -88,6 +93,7 @@ internal static class DeclarationParser
             shapeProblem,
             modelPath,
             kernel,
+            straightLine,
             LocationInfo.From(attributeSyntax?.GetSyntax(cancellationToken).GetLocation()),
             LocationInfo.From(syntax.Identifier.GetLocation()));
     }

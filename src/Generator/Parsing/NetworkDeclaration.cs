@@ -12,6 +12,7 @@ namespace Prunet.Generator.Parsing;
 /// <param name="ShapeProblem">Null when the class and its containers can take generated members; else what is missing.</param>
 /// <param name="ModelPath">The path given to the attribute; null when it was not a constant string.</param>
 /// <param name="Kernel">The Kernel property's value (a <c>PrunedNetworkKernel</c>), or <see cref="KernelNotGiven"/>.</param>
+/// <param name="StraightLine">The StraightLine property's value: whether a small network may be one straight-line method.</param>
 /// <param name="AttributeLocation">Where the attribute is, for diagnostics about the binding.</param>
 /// <param name="ClassLocation">Where the class name is, for diagnostics about the class.</param>
 internal sealed record NetworkDeclaration(
@@ -23,6 +24,7 @@ internal sealed record NetworkDeclaration(
     string? ShapeProblem,
     string? ModelPath,
     int Kernel,
+    bool StraightLine,
     LocationInfo? AttributeLocation,
     LocationInfo? ClassLocation)
 {

@@ -51,12 +51,26 @@ internal static class KernelChoice
     /// </summary>
     public const int MaxUnrolledRow = 1024;
 
+    /// <summary>
+    /// A network with at most this many multiply-adds may be one straight-line method
+    /// (<see cref="NetworkPlan.StraightLine"/>): about 16 bytes of IL per unrolled term keeps its
+    /// scalar version near 40 KB, below the 60,000 bytes beyond which the JIT stops optimising.
+    /// 64-32-10 (2,368) fits.
+    /// </summary>
+    public const int StraightLineMultiplyAdds = 2560;
+
+    /// <summary>
+    /// And at most this many inputs and neurons in all: each is a local, and the JIT tracks (keeps
+    /// in registers or well-placed stack slots) only its first 1,024 locals.
+    /// </summary>
+    public const int StraightLineWidth = 256;
+
     /// <summary>Fraction of inputs assumed exactly zero after a ReLU (the cost model's guess; measured 0.4–0.7 on Fashion-MNIST).</summary>
     public const double ReluZeroFraction = 0.5;
 
     private const string Requested = "requested by Kernel or PrunetDefaultKernel";
 
-    public static (LayerKernel Kernel, string Reason, bool Refused) Choose(KernelRequest request, LayerPlan layer, bool inputsOftenZero)
+    public static (LayerKernel Kernel, string Reason, bool Refused) Choose(KernelRequest request, LayerPlan layer, bool inputsOftenZero, bool straightLine = false)
     {
         switch (request)
         {
@@ -76,9 +90,14 @@ internal static class KernelChoice
                 return (LayerKernel.SparseColumns, Requested, false);
         }
 
-        LayerKernel best = LayerKernel.SparseRows;
-        double bestCost = Cost(LayerKernel.SparseRows, layer, inputsOftenZero);
-        foreach (LayerKernel candidate in new[] { LayerKernel.Unrolled, LayerKernel.DenseSimd, LayerKernel.BlockSparse, LayerKernel.SparseColumns })
+        // Straight-line code has two kernels: unrolled terms over locals (any layer of a small
+        // network, so any size up to StraightLineMultiplyAdds) and vectors of eight outputs.
+        LayerKernel best = straightLine ? LayerKernel.Unrolled : LayerKernel.SparseRows;
+        double bestCost = Cost(best, layer, inputsOftenZero);
+        LayerKernel[] candidates = straightLine
+            ? new[] { LayerKernel.DenseSimd }
+            : new[] { LayerKernel.Unrolled, LayerKernel.DenseSimd, LayerKernel.BlockSparse, LayerKernel.SparseColumns };
+        foreach (LayerKernel candidate in candidates)
         {
             if (!Admissible(candidate, layer, inputsOftenZero))
             {
@@ -93,7 +112,7 @@ internal static class KernelChoice
             }
         }
 
-        return (best, "Auto: " + Describe(best, layer) + ", about " + Count((long)Math.Round(bestCost)) + " cycles", false);
+        return (best, "Auto: " + Describe(best, layer, straightLine) + ", about " + Count((long)Math.Round(bestCost)) + " cycles", false);
     }
 
     /// <summary>Whether Auto may use the kernel on the layer: it must store no pruned weight (and unroll only small layers).</summary>
@@ -136,13 +155,15 @@ internal static class KernelChoice
         }
     }
 
-    private static string Describe(LayerKernel kernel, LayerPlan layer)
+    private static string Describe(LayerKernel kernel, LayerPlan layer, bool straightLine)
     {
         string nonzeros = Count(layer.Nonzeros) + " nonzero weights";
         switch (kernel)
         {
             case LayerKernel.Unrolled:
-                return nonzeros + ", at most " + AutoUnrollWeights + " unrolled";
+                return nonzeros + (straightLine ? ", a straight-line network" : ", at most " + AutoUnrollWeights + " unrolled");
+            case LayerKernel.DenseSimd when straightLine:
+                return "dense, " + Plural((layer.Outputs + BlockStructure.Width - 1) / BlockStructure.Width, "vector") + " of 8 outputs, a straight-line network";
             case LayerKernel.DenseSimd:
                 return "dense, " + Plural(layer.Blocks.Blocks, "block") + " of 8 outputs" + (layer.Blocks.TailRows > 0 ? " and " + Plural(layer.Blocks.TailRows, "row") : string.Empty);
             case LayerKernel.BlockSparse:

@@ -44,8 +44,10 @@ internal sealed class NetworkPlan
         bool preprocessingFolded,
         IReadOnlyList<LayerPlan> layers,
         int droppedLayers,
-        IReadOnlyList<PlanWarning> warnings)
+        IReadOnlyList<PlanWarning> warnings,
+        bool straightLine = false)
     {
+        StraightLine = straightLine;
         Model = model;
         UsedInputs = usedInputs;
         InputShift = inputShift;
@@ -87,6 +89,14 @@ internal sealed class NetworkPlan
 
     /// <summary>Leading layers dropped because nothing they compute reaches the outputs.</summary>
     public int DroppedLayers { get; }
+
+    /// <summary>
+    /// True when the whole network is emitted as one straight-line method, every input and
+    /// activation in a local: a small network (<see cref="KernelChoice.StraightLineMultiplyAdds"/>)
+    /// whose layers are all Unrolled or DenseSimd, unless the attribute sets StraightLine = false.
+    /// Its time is otherwise mostly the calls, spans and stack scratch between layer methods.
+    /// </summary>
+    public bool StraightLine { get; }
 
     /// <summary>Things the user asked for that the plan could not do (reported as warnings).</summary>
     public IReadOnlyList<PlanWarning> Warnings { get; }

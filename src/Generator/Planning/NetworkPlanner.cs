@@ -13,14 +13,15 @@ namespace Prunet.Generator.Planning;
 /// Removing one neuron can make others dead, hence the fixed point.</item>
 /// <item>Leading layers left with no neurons are dropped; the next layer is then constant.</item>
 /// <item>Input features that no remaining first-layer weight reads are skipped.</item>
-/// <item>A kernel per layer (<see cref="KernelChoice"/>).</item>
+/// <item>A kernel per layer (<see cref="KernelChoice"/>), and whether the whole network is one
+/// straight-line method (<see cref="NetworkPlan.StraightLine"/>).</item>
 /// </list>
 /// The result computes what the reference interpreter computes for finite inputs: folded
 /// constants are evaluated with the interpreter's formulas and added to biases in double.
 /// </summary>
 internal static class NetworkPlanner
 {
-    public static NetworkPlan Plan(PrunedModel model, KernelRequest request)
+    public static NetworkPlan Plan(PrunedModel model, KernelRequest request, bool straightLine = true)
     {
         IReadOnlyList<DenseLayer> layers = model.Layers;
         int count = layers.Count;
@@ -126,8 +127,11 @@ internal static class NetworkPlanner
 
         int[] usedInputs = first == 0 ? UsedColumns(layers[0], alive[0]) : Array.Empty<int>();
         bool fold = first == 0 && model.Preprocessing != null && CanFold(model.Preprocessing, usedInputs);
-        var plans = new List<LayerPlan>();
-        var warnings = new List<PlanWarning>();
+
+        // The remaining weights of each layer, built once to count them: the kernels depend on them.
+        var counted = new List<LayerPlan>();
+        long totalNonzeros = 0;
+        int totalWidth = usedInputs.Length;
         for (int k = first; k < count; k++)
         {
             int[] columns = k == first ? usedInputs : Indices(alive[k - 1]);
@@ -149,21 +153,41 @@ internal static class NetworkPlanner
                 FoldPreprocessing(model.Preprocessing!, columns, weights, bias[k], rows, layerBias);
             }
 
-            // The kernel depends on the remaining weights, so build the layer once to count them.
+            var plan = new LayerPlan(k + 1, k == count - 1, layer, columns.Length, rows.Length, weights, layerBias, removed[k], folded[k], LayerKernel.SparseRows, string.Empty);
+            counted.Add(plan);
+            totalNonzeros += plan.Nonzeros;
+            totalWidth += rows.Length;
+        }
+
+        // A small network may become one straight-line method (KernelChoice.StraightLineMultiplyAdds);
+        // Auto then chooses between the two kernels that straight-line code has.
+        bool small = straightLine && totalNonzeros <= KernelChoice.StraightLineMultiplyAdds && totalWidth <= KernelChoice.StraightLineWidth
+            && (request == KernelRequest.Auto || request == KernelRequest.Unrolled || request == KernelRequest.DenseSimd);
+        var plans = new List<LayerPlan>();
+        var warnings = new List<PlanWarning>();
+        long executed = 0;
+        foreach (LayerPlan layer in counted)
+        {
+            int k = layer.Number - 1;
             bool inputsOftenZero = k > first && layers[k - 1].Activation == Activation.Relu;
-            var counted = new LayerPlan(k + 1, k == count - 1, layer, columns.Length, rows.Length, weights, layerBias, removed[k], folded[k], LayerKernel.SparseRows, string.Empty);
-            (LayerKernel kernel, string reason, bool refused) = KernelChoice.Choose(request, counted, inputsOftenZero);
+            (LayerKernel kernel, string reason, bool refused) = KernelChoice.Choose(request, layer, inputsOftenZero, small);
             if (refused)
             {
-                warnings.Add(new PlanWarning(k + 1, counted.Nonzeros, counted.LongestRow));
+                warnings.Add(new PlanWarning(k + 1, layer.Nonzeros, layer.LongestRow));
             }
 
             // A first layer that addresses its inputs by index reads the caller's raw features in
             // place, skipped features and all, when no preprocessing is left to apply.
             bool rawInput = k == 0 && (model.Preprocessing == null || fold);
-            int[]? inputIndices = rawInput && kernel != LayerKernel.DenseSimd && columns.Length != model.InputSize && columns.Length > 0 ? columns : null;
-            plans.Add(new LayerPlan(k + 1, k == count - 1, layer, columns.Length, rows.Length, weights, layerBias, removed[k], folded[k], kernel, reason, inputIndices));
+            int[]? inputIndices = rawInput && kernel != LayerKernel.DenseSimd && layer.Inputs != model.InputSize && layer.Inputs > 0 ? usedInputs : null;
+            var chosen = new LayerPlan(k + 1, layer.IsLast, layer.Original, layer.Inputs, layer.Outputs, layer.Weights, layer.Bias, layer.RemovedNeurons, layer.FoldedNeurons, kernel, reason, inputIndices);
+            plans.Add(chosen);
+            executed += chosen.ExecutedMultiplyAdds;
         }
+
+        // A forced DenseSimd counts the zeros it multiplies, so the network may still be too large.
+        bool straight = small && executed <= KernelChoice.StraightLineMultiplyAdds
+            && plans.TrueForAll(p => p.Kernel == LayerKernel.Unrolled || p.Kernel == LayerKernel.DenseSimd);
 
         float[]? shift = null;
         float[]? scale = null;
@@ -178,7 +202,7 @@ internal static class NetworkPlanner
             }
         }
 
-        return new NetworkPlan(model, usedInputs, shift, scale, fold, plans, first, warnings);
+        return new NetworkPlan(model, usedInputs, shift, scale, fold, plans, first, warnings, straight);
     }
 
 

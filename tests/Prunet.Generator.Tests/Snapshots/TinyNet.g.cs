@@ -83,60 +83,47 @@ namespace Prunet.Generated
     using System.Runtime.Intrinsics.X86;
 
     /// <summary>
-    /// The computation behind <c>Samples.TinyNet</c>: preprocessing, one method per layer, postprocessing.
+    /// The computation behind <c>Samples.TinyNet</c>: the whole network in one straight-line method, every activation in a local (a small network: no call or span between layers).
     /// File-local: nothing outside this file can see it.
     /// </summary>
     [GeneratedCode("Prunet.Generator", "0.1.0")]
     file static class TinyNetInference
     {
-        /// <summary>One prediction; the caller has checked the lengths. Scratch space is on the stack.</summary>
+        /// <summary>One prediction; the caller has checked the lengths. Straight-line code, every activation in a local.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Forward(ReadOnlySpan<float> input, Span<float> output)
         {
-            Span<float> h1 = stackalloc float[3];
-            Layer1(input, h1);
-            Layer2(h1, output);
-        }
-
-        // Layer 1 of 2: dense 2 → 3, relu.
-        // Model file: 5 of 6 weights nonzero (16.7% sparse).
-        // Computed: 2 → 3, 5 multiply-adds; the input preprocessing folded into the weights and biases, so that it reads raw features and a raw zero is a zero.
-        // Kernel: Unrolled (Auto: 5 nonzero weights, at most 256 unrolled, about 9 cycles).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1(ReadOnlySpan<float> x, Span<float> y)
-        {
-            ref float xs = ref MemoryMarshal.GetReference(x);
-            ref float ys = ref MemoryMarshal.GetReference(y);
-            float s0, s1;
-            s0 = 0.25f * Unsafe.Add(ref xs, 0);
-            s1 = -0.3125f * Unsafe.Add(ref xs, 1);
-            Unsafe.Add(ref ys, 0) = Relu(-0.775f + (s0 + s1));
-            s0 = 0.5f * Unsafe.Add(ref xs, 1);
-            Unsafe.Add(ref ys, 1) = Relu(1f + s0);
-            s0 = 0.375f * Unsafe.Add(ref xs, 0);
-            s1 = 0.025f * Unsafe.Add(ref xs, 1);
-            Unsafe.Add(ref ys, 2) = Relu(-0.525f + (s0 + s1));
-        }
-
-        // Layer 2 of 2: dense 3 → 2, softmax.
-        // Model file: 6 of 6 weights nonzero (0.0% sparse).
-        // Computed: 3 → 2, 6 multiply-adds.
-        // Kernel: Unrolled (Auto: 6 nonzero weights, at most 256 unrolled, about 8 cycles).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2(ReadOnlySpan<float> x, Span<float> y)
-        {
-            ref float xs = ref MemoryMarshal.GetReference(x);
-            ref float ys = ref MemoryMarshal.GetReference(y);
+            ref float raw = ref MemoryMarshal.GetReference(input);
+            ref float ys = ref MemoryMarshal.GetReference(output);
             float s0, s1, s2;
-            s0 = 1f * Unsafe.Add(ref xs, 0);
-            s1 = -1f * Unsafe.Add(ref xs, 1);
-            s2 = 0.5f * Unsafe.Add(ref xs, 2);
+            // Input: 2 raw features, read in place; the preprocessing is folded into layer 1.
+
+            // Layer 1 of 2: dense 2 → 3, relu.
+            // Model file: 5 of 6 weights nonzero (16.7% sparse).
+            // Computed: 2 → 3, 5 multiply-adds; the input preprocessing folded into the weights and biases, so that it reads raw features and a raw zero is a zero.
+            // Kernel: Unrolled (Auto: 5 nonzero weights, a straight-line network, about 9 cycles).
+            s0 = 0.25f * Unsafe.Add(ref raw, 0);
+            s1 = -0.3125f * Unsafe.Add(ref raw, 1);
+            float h1_0 = Relu(-0.775f + (s0 + s1));
+            s0 = 0.5f * Unsafe.Add(ref raw, 1);
+            float h1_1 = Relu(1f + s0);
+            s0 = 0.375f * Unsafe.Add(ref raw, 0);
+            s1 = 0.025f * Unsafe.Add(ref raw, 1);
+            float h1_2 = Relu(-0.525f + (s0 + s1));
+
+            // Layer 2 of 2: dense 3 → 2, softmax.
+            // Model file: 6 of 6 weights nonzero (0.0% sparse).
+            // Computed: 3 → 2, 6 multiply-adds.
+            // Kernel: Unrolled (Auto: 6 nonzero weights, a straight-line network, about 8 cycles).
+            s0 = 1f * h1_0;
+            s1 = -1f * h1_1;
+            s2 = 0.5f * h1_2;
             Unsafe.Add(ref ys, 0) = ((s0 + s1) + s2);
-            s0 = -0.5f * Unsafe.Add(ref xs, 0);
-            s1 = 1f * Unsafe.Add(ref xs, 1);
-            s2 = 0.25f * Unsafe.Add(ref xs, 2);
+            s0 = -0.5f * h1_0;
+            s1 = 1f * h1_1;
+            s2 = 0.25f * h1_2;
             Unsafe.Add(ref ys, 1) = 0.05f + ((s0 + s1) + s2);
-            Softmax(y);
+            Softmax(output);
         }
 
         // Helpers.

@@ -64,237 +64,457 @@ namespace Prunet.Generated
     using System.Runtime.Intrinsics.X86;
 
     /// <summary>
-    /// The computation behind <c>Samples.WideNet</c>: preprocessing, one method per layer, postprocessing.
+    /// The computation behind <c>Samples.WideNet</c>: the whole network in one straight-line method, every activation in a local (a small network: no call or span between layers).
     /// File-local: nothing outside this file can see it.
     /// </summary>
     [GeneratedCode("Prunet.Generator", "0.1.0")]
     file static class WideNetInference
     {
-        /// <summary>One prediction; the caller has checked the lengths. Scratch space is on the stack.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        /// <summary>One prediction; the caller has checked the lengths.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Forward(ReadOnlySpan<float> input, Span<float> output)
         {
-            Span<float> h1 = stackalloc float[41];
-            Layer1(input, h1);
-            Layer2(h1, output);
-        }
-
-        // Layer 1 of 2: dense 3 → 41, tanh.
-        // Model file: 112 of 123 weights nonzero (8.9% sparse).
-        // Computed: 3 → 41, 123 multiply-adds (112 nonzero weights and 11 zeros this kernel stores).
-        // Kernel: DenseSimd (requested by Kernel or PrunetDefaultKernel).
-        /// <summary>
-        /// The weights of outputs 0 to 39 of Layer1 in blocks of 8 outputs: block after block, and in a
-        /// block input after input, the 8 weights from that input (3 × 8 = 24 floats per block); pruned weights as zeros.
-        /// </summary>
-        private static ReadOnlySpan<float> Layer1Weights => new float[]
-        {
-            -0.625f, 0.625f, 0.5f, 0.375f, 0.25f, 0.125f, 0f, -0.125f, 0.25f, 0.125f, 0f, -0.125f, -0.25f, -0.375f, -0.5f, -0.625f,
-            -0.25f, -0.375f, -0.5f, -0.625f, 0.625f, 0.5f, 0.375f, 0.25f, -0.25f, -0.375f, -0.5f, -0.625f, 0.625f, 0.5f, 0.375f, 0.25f,
-            0.625f, 0.5f, 0.375f, 0.25f, 0.125f, 0f, -0.125f, -0.25f, 0.125f, 0f, -0.125f, -0.25f, -0.375f, -0.5f, -0.625f, 0.625f,
-            0.125f, 0f, -0.125f, -0.25f, -0.375f, -0.5f, -0.625f, 0.625f, -0.375f, -0.5f, -0.625f, 0.625f, 0.5f, 0.375f, 0.25f, 0.125f,
-            0.5f, 0.375f, 0.25f, 0.125f, 0f, -0.125f, -0.25f, -0.375f, 0.5f, 0.375f, 0.25f, 0.125f, 0f, -0.125f, -0.25f, -0.375f,
-            0f, -0.125f, -0.25f, -0.375f, -0.5f, -0.625f, 0.625f, 0.5f, -0.5f, -0.625f, 0.625f, 0.5f, 0.375f, 0.25f, 0.125f, 0f,
-            -0.5f, -0.625f, 0.625f, 0.5f, 0.375f, 0.25f, 0.125f, 0f, 0.375f, 0.25f, 0.125f, 0f, -0.125f, -0.25f, -0.375f, -0.5f,
-            -0.125f, -0.25f, -0.375f, -0.5f, -0.625f, 0.625f, 0.5f, 0.375f,
-        };
-
-        /// <summary>The weights of output 40 of Layer1 (after the last whole block of 8), row-major, pruned weights as zeros.</summary>
-        private static ReadOnlySpan<float> Layer1TailWeights => new float[] { -0.125f, -0.625f, 0.25f };
-
-        private static ReadOnlySpan<float> Layer1Bias => new float[]
-        {
-            0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f,
-            0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f,
-            0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f,
-        };
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1(ReadOnlySpan<float> x, Span<float> y)
-        {
-            ref float xs = ref MemoryMarshal.GetReference(x);
-            ref float ys = ref MemoryMarshal.GetReference(y);
-            ref float weights = ref MemoryMarshal.GetReference(Layer1Weights);
-            ref float bias = ref MemoryMarshal.GetReference(Layer1Bias);
-            // A JIT-time constant: the JIT compiles one branch and drops the other.
+            // A JIT-time constant: only the method called is ever compiled.
             if (Vector256.IsHardwareAccelerated)
             {
-                int b = 0;
-                // 4 blocks (32 outputs) per pass: each broadcast input feeds 4 multiply-adds; two
-                // accumulators per block (even and odd inputs) hide the latency of the adds.
-                for (; b + 4 <= 5; b += 4)
-                {
-                    ref float block = ref Unsafe.Add(ref weights, b * 24);
-                    Vector256<float> a0 = Vector256<float>.Zero, a1 = Vector256<float>.Zero, a2 = Vector256<float>.Zero, a3 = Vector256<float>.Zero;
-                    Vector256<float> c0 = Vector256<float>.Zero, c1 = Vector256<float>.Zero, c2 = Vector256<float>.Zero, c3 = Vector256<float>.Zero;
-                    int i = 0;
-                    for (; i <= 1; i += 2)
-                    {
-                        ref float wi = ref Unsafe.Add(ref block, i * 8);
-                        Vector256<float> x0 = Vector256.Create(Unsafe.Add(ref xs, i));
-                        Vector256<float> x1 = Vector256.Create(Unsafe.Add(ref xs, i + 1));
-                        a0 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref wi), a0);
-                        a1 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref wi, 24), a1);
-                        a2 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref wi, 48), a2);
-                        a3 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref wi, 72), a3);
-                        c0 = MultiplyAdd(x1, Vector256.LoadUnsafe(ref wi, 8), c0);
-                        c1 = MultiplyAdd(x1, Vector256.LoadUnsafe(ref wi, 32), c1);
-                        c2 = MultiplyAdd(x1, Vector256.LoadUnsafe(ref wi, 56), c2);
-                        c3 = MultiplyAdd(x1, Vector256.LoadUnsafe(ref wi, 80), c3);
-                    }
-                    if (i < 3)
-                    {
-                        ref float wi = ref Unsafe.Add(ref block, i * 8);
-                        Vector256<float> x0 = Vector256.Create(Unsafe.Add(ref xs, i));
-                        a0 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref wi), a0);
-                        a1 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref wi, 24), a1);
-                        a2 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref wi, 48), a2);
-                        a3 = MultiplyAdd(x0, Vector256.LoadUnsafe(ref wi, 72), a3);
-                    }
-                    Vector256<float> z0 = Vector256.LoadUnsafe(ref bias, (nuint)(b * 8)) + (a0 + c0);
-                    z0.StoreUnsafe(ref ys, (nuint)(b * 8));
-                    Vector256<float> z1 = Vector256.LoadUnsafe(ref bias, (nuint)(b * 8 + 8)) + (a1 + c1);
-                    z1.StoreUnsafe(ref ys, (nuint)(b * 8 + 8));
-                    Vector256<float> z2 = Vector256.LoadUnsafe(ref bias, (nuint)(b * 8 + 16)) + (a2 + c2);
-                    z2.StoreUnsafe(ref ys, (nuint)(b * 8 + 16));
-                    Vector256<float> z3 = Vector256.LoadUnsafe(ref bias, (nuint)(b * 8 + 24)) + (a3 + c3);
-                    z3.StoreUnsafe(ref ys, (nuint)(b * 8 + 24));
-                }
-                // The remaining blocks one at a time, with four accumulators over the inputs.
-                for (; b < 5; b++)
-                {
-                    ref float block = ref Unsafe.Add(ref weights, b * 24);
-                    Vector256<float> a0 = Vector256<float>.Zero, a1 = Vector256<float>.Zero, a2 = Vector256<float>.Zero, a3 = Vector256<float>.Zero;
-                    int i = 0;
-                    for (; i < 3; i++)
-                    {
-                        a0 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref xs, i)), Vector256.LoadUnsafe(ref block, (nuint)(i * 8)), a0);
-                    }
-                    Vector256<float> z = Vector256.LoadUnsafe(ref bias, (nuint)(b * 8)) + ((a0 + a1) + (a2 + a3));
-                    z.StoreUnsafe(ref ys, (nuint)(b * 8));
-                }
+                ForwardVector(input, output);
             }
             else
             {
-                for (int b = 0; b < 5; b++)
-                {
-                    ref float block = ref Unsafe.Add(ref weights, b * 24);
-                    float s0 = Unsafe.Add(ref bias, b * 8);
-                    float s1 = Unsafe.Add(ref bias, b * 8 + 1);
-                    float s2 = Unsafe.Add(ref bias, b * 8 + 2);
-                    float s3 = Unsafe.Add(ref bias, b * 8 + 3);
-                    float s4 = Unsafe.Add(ref bias, b * 8 + 4);
-                    float s5 = Unsafe.Add(ref bias, b * 8 + 5);
-                    float s6 = Unsafe.Add(ref bias, b * 8 + 6);
-                    float s7 = Unsafe.Add(ref bias, b * 8 + 7);
-                    for (int i = 0; i < 3; i++)
-                    {
-                        float xi = Unsafe.Add(ref xs, i);
-                        ref float lanes = ref Unsafe.Add(ref block, i * 8);
-                        s0 = MultiplyAdd(lanes, xi, s0);
-                        s1 = MultiplyAdd(Unsafe.Add(ref lanes, 1), xi, s1);
-                        s2 = MultiplyAdd(Unsafe.Add(ref lanes, 2), xi, s2);
-                        s3 = MultiplyAdd(Unsafe.Add(ref lanes, 3), xi, s3);
-                        s4 = MultiplyAdd(Unsafe.Add(ref lanes, 4), xi, s4);
-                        s5 = MultiplyAdd(Unsafe.Add(ref lanes, 5), xi, s5);
-                        s6 = MultiplyAdd(Unsafe.Add(ref lanes, 6), xi, s6);
-                        s7 = MultiplyAdd(Unsafe.Add(ref lanes, 7), xi, s7);
-                    }
-                    Unsafe.Add(ref ys, b * 8) = s0;
-                    Unsafe.Add(ref ys, b * 8 + 1) = s1;
-                    Unsafe.Add(ref ys, b * 8 + 2) = s2;
-                    Unsafe.Add(ref ys, b * 8 + 3) = s3;
-                    Unsafe.Add(ref ys, b * 8 + 4) = s4;
-                    Unsafe.Add(ref ys, b * 8 + 5) = s5;
-                    Unsafe.Add(ref ys, b * 8 + 6) = s6;
-                    Unsafe.Add(ref ys, b * 8 + 7) = s7;
-                }
-            }
-            for (int j = 0; j < 40; j++)
-            {
-                Unsafe.Add(ref ys, j) = MathF.Tanh(Unsafe.Add(ref ys, j));
-            }
-            // Output 40, after the last whole block of 8, row by row.
-            ref float tail = ref MemoryMarshal.GetReference(Layer1TailWeights);
-            for (int j = 40; j < 41; j++)
-            {
-                ref float row = ref Unsafe.Add(ref tail, (j - 40) * 3);
-                int i = 0;
-                float sum;
-                float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-                sum = ((s0 + s1) + (s2 + s3));
-                for (; i < 3; i++)
-                {
-                    sum = MultiplyAdd(Unsafe.Add(ref row, i), Unsafe.Add(ref xs, i), sum);
-                }
-                Unsafe.Add(ref ys, j) = MathF.Tanh(Unsafe.Add(ref bias, j) + sum);
+                ForwardScalar(input, output);
             }
         }
 
-        // Layer 2 of 2: dense 41 → 2, linear.
-        // Model file: 73 of 82 weights nonzero (11.0% sparse).
-        // Computed: 41 → 2, 82 multiply-adds (73 nonzero weights and 9 zeros this kernel stores).
-        // Kernel: DenseSimd (requested by Kernel or PrunetDefaultKernel).
-        /// <summary>The weights of outputs 0 to 1 of Layer2 (fewer than 8 outputs: no whole block), row-major, pruned weights as zeros.</summary>
-        private static ReadOnlySpan<float> Layer2TailWeights => new float[]
-        {
-            -0.25f, 0.0625f, -0.1875f, 0.125f, -0.125f, 0.1875f, -0.0625f, 0.25f, 0f, -0.25f, 0.0625f, -0.1875f, 0.125f, -0.125f, 0.1875f, -0.0625f,
-            0.25f, 0f, -0.25f, 0.0625f, -0.1875f, 0.125f, -0.125f, 0.1875f, -0.0625f, 0.25f, 0f, -0.25f, 0.0625f, -0.1875f, 0.125f, -0.125f,
-            0.1875f, -0.0625f, 0.25f, 0f, -0.25f, 0.0625f, -0.1875f, 0.125f, -0.125f, 0.1875f, -0.0625f, 0.25f, 0f, -0.25f, 0.0625f, -0.1875f,
-            0.125f, -0.125f, 0.1875f, -0.0625f, 0.25f, 0f, -0.25f, 0.0625f, -0.1875f, 0.125f, -0.125f, 0.1875f, -0.0625f, 0.25f, 0f, -0.25f,
-            0.0625f, -0.1875f, 0.125f, -0.125f, 0.1875f, -0.0625f, 0.25f, 0f, -0.25f, 0.0625f, -0.1875f, 0.125f, -0.125f, 0.1875f, -0.0625f, 0.25f,
-            0f, -0.25f,
-        };
-
-        private static ReadOnlySpan<float> Layer2Bias => new float[] { 0.5f, -0.5f };
-
+        /// <summary>Straight-line code, every activation in a local; in DenseSimd layers eight outputs per 256-bit vector.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2(ReadOnlySpan<float> x, Span<float> y)
+        private static void ForwardVector(ReadOnlySpan<float> input, Span<float> output)
         {
-            ref float xs = ref MemoryMarshal.GetReference(x);
-            ref float ys = ref MemoryMarshal.GetReference(y);
-            ref float bias = ref MemoryMarshal.GetReference(Layer2Bias);
-            // Outputs 0 to 1 (fewer than 8 outputs: no whole block), row by row.
-            ref float tail = ref MemoryMarshal.GetReference(Layer2TailWeights);
-            for (int j = 0; j < 2; j++)
+            ref float raw = ref MemoryMarshal.GetReference(input);
+            ref float ys = ref MemoryMarshal.GetReference(output);
+            // Input: 3 raw features, read in place.
+
+            // Layer 1 of 2: dense 3 → 41, tanh.
+            // Model file: 112 of 123 weights nonzero (8.9% sparse).
+            // Computed: 3 → 41, 123 multiply-adds (112 nonzero weights and 11 zeros this kernel stores).
+            // Kernel: DenseSimd (requested by Kernel or PrunetDefaultKernel).
+            // Outputs in 6 vectors of 8 (the last one's lanes 1 to 7 are not outputs).
+            float h1_0, h1_1, h1_2, h1_3, h1_4, h1_5, h1_6, h1_7, h1_8, h1_9, h1_10, h1_11, h1_12, h1_13, h1_14, h1_15, h1_16, h1_17, h1_18, h1_19, h1_20, h1_21, h1_22, h1_23, h1_24, h1_25, h1_26, h1_27, h1_28, h1_29, h1_30, h1_31, h1_32, h1_33, h1_34, h1_35, h1_36, h1_37, h1_38, h1_39, h1_40;
             {
-                ref float row = ref Unsafe.Add(ref tail, j * 41);
-                int i = 0;
-                float sum;
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> v0 = Vector256<float>.Zero, v1 = Vector256<float>.Zero, v2 = Vector256<float>.Zero, v3 = Vector256<float>.Zero;
-                    for (; i <= 9; i += 32)
-                    {
-                        v0 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)i), Vector256.LoadUnsafe(ref xs, (nuint)i), v0);
-                        v1 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)(i + 8)), Vector256.LoadUnsafe(ref xs, (nuint)(i + 8)), v1);
-                        v2 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)(i + 16)), Vector256.LoadUnsafe(ref xs, (nuint)(i + 16)), v2);
-                        v3 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)(i + 24)), Vector256.LoadUnsafe(ref xs, (nuint)(i + 24)), v3);
-                    }
-                    for (; i <= 33; i += 8)
-                    {
-                        v0 = MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)i), Vector256.LoadUnsafe(ref xs, (nuint)i), v0);
-                    }
-                    sum = Vector256.Sum(((v0 + v1) + (v2 + v3)));
-                }
-                else
-                {
-                    float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-                    for (; i <= 37; i += 4)
-                    {
-                        s0 = MultiplyAdd(Unsafe.Add(ref row, i), Unsafe.Add(ref xs, i), s0);
-                        s1 = MultiplyAdd(Unsafe.Add(ref row, i + 1), Unsafe.Add(ref xs, i + 1), s1);
-                        s2 = MultiplyAdd(Unsafe.Add(ref row, i + 2), Unsafe.Add(ref xs, i + 2), s2);
-                        s3 = MultiplyAdd(Unsafe.Add(ref row, i + 3), Unsafe.Add(ref xs, i + 3), s3);
-                    }
-                    sum = ((s0 + s1) + (s2 + s3));
-                }
-                for (; i < 41; i++)
-                {
-                    sum = MultiplyAdd(Unsafe.Add(ref row, i), Unsafe.Add(ref xs, i), sum);
-                }
-                Unsafe.Add(ref ys, j) = Unsafe.Add(ref bias, j) + sum;
+                Vector256<float> a00 = Vector256<float>.Zero, a01 = Vector256<float>.Zero;
+                Vector256<float> a10 = Vector256<float>.Zero, a11 = Vector256<float>.Zero;
+                Vector256<float> a20 = Vector256<float>.Zero, a21 = Vector256<float>.Zero;
+                Vector256<float> a30 = Vector256<float>.Zero, a31 = Vector256<float>.Zero;
+                Vector256<float> a40 = Vector256<float>.Zero, a41 = Vector256<float>.Zero;
+                Vector256<float> a50 = Vector256<float>.Zero, a51 = Vector256<float>.Zero;
+                Vector256<float> broadcast;
+                Vector256<float> z;
+                broadcast = Vector256.Create(Unsafe.Add(ref raw, 0));
+                a00 = MultiplyAdd(broadcast, Vector256.Create(-0.625f, 0.625f, 0.5f, 0.375f, 0.25f, 0.125f, 0f, -0.125f), a00);
+                a10 = MultiplyAdd(broadcast, Vector256.Create(-0.25f, -0.375f, -0.5f, -0.625f, 0.625f, 0.5f, 0.375f, 0.25f), a10);
+                a20 = MultiplyAdd(broadcast, Vector256.Create(0.125f, 0f, -0.125f, -0.25f, -0.375f, -0.5f, -0.625f, 0.625f), a20);
+                a30 = MultiplyAdd(broadcast, Vector256.Create(0.5f, 0.375f, 0.25f, 0.125f, 0f, -0.125f, -0.25f, -0.375f), a30);
+                a40 = MultiplyAdd(broadcast, Vector256.Create(-0.5f, -0.625f, 0.625f, 0.5f, 0.375f, 0.25f, 0.125f, 0f), a40);
+                a50 = MultiplyAdd(broadcast, Vector256.Create(-0.125f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), a50);
+                broadcast = Vector256.Create(Unsafe.Add(ref raw, 1));
+                a01 = MultiplyAdd(broadcast, Vector256.Create(0.25f, 0.125f, 0f, -0.125f, -0.25f, -0.375f, -0.5f, -0.625f), a01);
+                a11 = MultiplyAdd(broadcast, Vector256.Create(0.625f, 0.5f, 0.375f, 0.25f, 0.125f, 0f, -0.125f, -0.25f), a11);
+                a21 = MultiplyAdd(broadcast, Vector256.Create(-0.375f, -0.5f, -0.625f, 0.625f, 0.5f, 0.375f, 0.25f, 0.125f), a21);
+                a31 = MultiplyAdd(broadcast, Vector256.Create(0f, -0.125f, -0.25f, -0.375f, -0.5f, -0.625f, 0.625f, 0.5f), a31);
+                a41 = MultiplyAdd(broadcast, Vector256.Create(0.375f, 0.25f, 0.125f, 0f, -0.125f, -0.25f, -0.375f, -0.5f), a41);
+                a51 = MultiplyAdd(broadcast, Vector256.Create(-0.625f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), a51);
+                broadcast = Vector256.Create(Unsafe.Add(ref raw, 2));
+                a00 = MultiplyAdd(broadcast, Vector256.Create(-0.25f, -0.375f, -0.5f, -0.625f, 0.625f, 0.5f, 0.375f, 0.25f), a00);
+                a10 = MultiplyAdd(broadcast, Vector256.Create(0.125f, 0f, -0.125f, -0.25f, -0.375f, -0.5f, -0.625f, 0.625f), a10);
+                a20 = MultiplyAdd(broadcast, Vector256.Create(0.5f, 0.375f, 0.25f, 0.125f, 0f, -0.125f, -0.25f, -0.375f), a20);
+                a30 = MultiplyAdd(broadcast, Vector256.Create(-0.5f, -0.625f, 0.625f, 0.5f, 0.375f, 0.25f, 0.125f, 0f), a30);
+                a40 = MultiplyAdd(broadcast, Vector256.Create(-0.125f, -0.25f, -0.375f, -0.5f, -0.625f, 0.625f, 0.5f, 0.375f), a40);
+                a50 = MultiplyAdd(broadcast, Vector256.Create(0.25f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), a50);
+                z = (a00 + a01);
+                h1_0 = MathF.Tanh(z.GetElement(0));
+                h1_1 = MathF.Tanh(z.GetElement(1));
+                h1_2 = MathF.Tanh(z.GetElement(2));
+                h1_3 = MathF.Tanh(z.GetElement(3));
+                h1_4 = MathF.Tanh(z.GetElement(4));
+                h1_5 = MathF.Tanh(z.GetElement(5));
+                h1_6 = MathF.Tanh(z.GetElement(6));
+                h1_7 = MathF.Tanh(z.GetElement(7));
+                z = (a10 + a11);
+                h1_8 = MathF.Tanh(z.GetElement(0));
+                h1_9 = MathF.Tanh(z.GetElement(1));
+                h1_10 = MathF.Tanh(z.GetElement(2));
+                h1_11 = MathF.Tanh(z.GetElement(3));
+                h1_12 = MathF.Tanh(z.GetElement(4));
+                h1_13 = MathF.Tanh(z.GetElement(5));
+                h1_14 = MathF.Tanh(z.GetElement(6));
+                h1_15 = MathF.Tanh(z.GetElement(7));
+                z = (a20 + a21);
+                h1_16 = MathF.Tanh(z.GetElement(0));
+                h1_17 = MathF.Tanh(z.GetElement(1));
+                h1_18 = MathF.Tanh(z.GetElement(2));
+                h1_19 = MathF.Tanh(z.GetElement(3));
+                h1_20 = MathF.Tanh(z.GetElement(4));
+                h1_21 = MathF.Tanh(z.GetElement(5));
+                h1_22 = MathF.Tanh(z.GetElement(6));
+                h1_23 = MathF.Tanh(z.GetElement(7));
+                z = (a30 + a31);
+                h1_24 = MathF.Tanh(z.GetElement(0));
+                h1_25 = MathF.Tanh(z.GetElement(1));
+                h1_26 = MathF.Tanh(z.GetElement(2));
+                h1_27 = MathF.Tanh(z.GetElement(3));
+                h1_28 = MathF.Tanh(z.GetElement(4));
+                h1_29 = MathF.Tanh(z.GetElement(5));
+                h1_30 = MathF.Tanh(z.GetElement(6));
+                h1_31 = MathF.Tanh(z.GetElement(7));
+                z = (a40 + a41);
+                h1_32 = MathF.Tanh(z.GetElement(0));
+                h1_33 = MathF.Tanh(z.GetElement(1));
+                h1_34 = MathF.Tanh(z.GetElement(2));
+                h1_35 = MathF.Tanh(z.GetElement(3));
+                h1_36 = MathF.Tanh(z.GetElement(4));
+                h1_37 = MathF.Tanh(z.GetElement(5));
+                h1_38 = MathF.Tanh(z.GetElement(6));
+                h1_39 = MathF.Tanh(z.GetElement(7));
+                z = (a50 + a51);
+                h1_40 = MathF.Tanh(z.GetElement(0));
             }
+
+            // Layer 2 of 2: dense 41 → 2, linear.
+            // Model file: 73 of 82 weights nonzero (11.0% sparse).
+            // Computed: 41 → 2, 82 multiply-adds (73 nonzero weights and 9 zeros this kernel stores).
+            // Kernel: DenseSimd (requested by Kernel or PrunetDefaultKernel).
+            // Outputs in 1 vector of 8 (the last one's lanes 2 to 7 are not outputs).
+            Vector256<float> v2_0;
+            {
+                Vector256<float> a00 = Vector256.Create(0.5f, -0.5f, 0f, 0f, 0f, 0f, 0f, 0f), a01 = Vector256<float>.Zero, a02 = Vector256<float>.Zero, a03 = Vector256<float>.Zero;
+                Vector256<float> broadcast;
+                broadcast = Vector256.Create(h1_0);
+                a00 = MultiplyAdd(broadcast, Vector256.Create(-0.25f, 0.1875f, 0f, 0f, 0f, 0f, 0f, 0f), a00);
+                broadcast = Vector256.Create(h1_1);
+                a01 = MultiplyAdd(broadcast, Vector256.Create(0.0625f, -0.0625f, 0f, 0f, 0f, 0f, 0f, 0f), a01);
+                broadcast = Vector256.Create(h1_2);
+                a02 = MultiplyAdd(broadcast, Vector256.Create(-0.1875f, 0.25f, 0f, 0f, 0f, 0f, 0f, 0f), a02);
+                broadcast = Vector256.Create(h1_3);
+                a03 = MultiplyAdd(broadcast, Vector256.Create(0.125f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), a03);
+                broadcast = Vector256.Create(h1_4);
+                a00 = MultiplyAdd(broadcast, Vector256.Create(-0.125f, -0.25f, 0f, 0f, 0f, 0f, 0f, 0f), a00);
+                broadcast = Vector256.Create(h1_5);
+                a01 = MultiplyAdd(broadcast, Vector256.Create(0.1875f, 0.0625f, 0f, 0f, 0f, 0f, 0f, 0f), a01);
+                broadcast = Vector256.Create(h1_6);
+                a02 = MultiplyAdd(broadcast, Vector256.Create(-0.0625f, -0.1875f, 0f, 0f, 0f, 0f, 0f, 0f), a02);
+                broadcast = Vector256.Create(h1_7);
+                a03 = MultiplyAdd(broadcast, Vector256.Create(0.25f, 0.125f, 0f, 0f, 0f, 0f, 0f, 0f), a03);
+                broadcast = Vector256.Create(h1_8);
+                a00 = MultiplyAdd(broadcast, Vector256.Create(0f, -0.125f, 0f, 0f, 0f, 0f, 0f, 0f), a00);
+                broadcast = Vector256.Create(h1_9);
+                a01 = MultiplyAdd(broadcast, Vector256.Create(-0.25f, 0.1875f, 0f, 0f, 0f, 0f, 0f, 0f), a01);
+                broadcast = Vector256.Create(h1_10);
+                a02 = MultiplyAdd(broadcast, Vector256.Create(0.0625f, -0.0625f, 0f, 0f, 0f, 0f, 0f, 0f), a02);
+                broadcast = Vector256.Create(h1_11);
+                a03 = MultiplyAdd(broadcast, Vector256.Create(-0.1875f, 0.25f, 0f, 0f, 0f, 0f, 0f, 0f), a03);
+                broadcast = Vector256.Create(h1_12);
+                a00 = MultiplyAdd(broadcast, Vector256.Create(0.125f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), a00);
+                broadcast = Vector256.Create(h1_13);
+                a01 = MultiplyAdd(broadcast, Vector256.Create(-0.125f, -0.25f, 0f, 0f, 0f, 0f, 0f, 0f), a01);
+                broadcast = Vector256.Create(h1_14);
+                a02 = MultiplyAdd(broadcast, Vector256.Create(0.1875f, 0.0625f, 0f, 0f, 0f, 0f, 0f, 0f), a02);
+                broadcast = Vector256.Create(h1_15);
+                a03 = MultiplyAdd(broadcast, Vector256.Create(-0.0625f, -0.1875f, 0f, 0f, 0f, 0f, 0f, 0f), a03);
+                broadcast = Vector256.Create(h1_16);
+                a00 = MultiplyAdd(broadcast, Vector256.Create(0.25f, 0.125f, 0f, 0f, 0f, 0f, 0f, 0f), a00);
+                broadcast = Vector256.Create(h1_17);
+                a01 = MultiplyAdd(broadcast, Vector256.Create(0f, -0.125f, 0f, 0f, 0f, 0f, 0f, 0f), a01);
+                broadcast = Vector256.Create(h1_18);
+                a02 = MultiplyAdd(broadcast, Vector256.Create(-0.25f, 0.1875f, 0f, 0f, 0f, 0f, 0f, 0f), a02);
+                broadcast = Vector256.Create(h1_19);
+                a03 = MultiplyAdd(broadcast, Vector256.Create(0.0625f, -0.0625f, 0f, 0f, 0f, 0f, 0f, 0f), a03);
+                broadcast = Vector256.Create(h1_20);
+                a00 = MultiplyAdd(broadcast, Vector256.Create(-0.1875f, 0.25f, 0f, 0f, 0f, 0f, 0f, 0f), a00);
+                broadcast = Vector256.Create(h1_21);
+                a01 = MultiplyAdd(broadcast, Vector256.Create(0.125f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), a01);
+                broadcast = Vector256.Create(h1_22);
+                a02 = MultiplyAdd(broadcast, Vector256.Create(-0.125f, -0.25f, 0f, 0f, 0f, 0f, 0f, 0f), a02);
+                broadcast = Vector256.Create(h1_23);
+                a03 = MultiplyAdd(broadcast, Vector256.Create(0.1875f, 0.0625f, 0f, 0f, 0f, 0f, 0f, 0f), a03);
+                broadcast = Vector256.Create(h1_24);
+                a00 = MultiplyAdd(broadcast, Vector256.Create(-0.0625f, -0.1875f, 0f, 0f, 0f, 0f, 0f, 0f), a00);
+                broadcast = Vector256.Create(h1_25);
+                a01 = MultiplyAdd(broadcast, Vector256.Create(0.25f, 0.125f, 0f, 0f, 0f, 0f, 0f, 0f), a01);
+                broadcast = Vector256.Create(h1_26);
+                a02 = MultiplyAdd(broadcast, Vector256.Create(0f, -0.125f, 0f, 0f, 0f, 0f, 0f, 0f), a02);
+                broadcast = Vector256.Create(h1_27);
+                a03 = MultiplyAdd(broadcast, Vector256.Create(-0.25f, 0.1875f, 0f, 0f, 0f, 0f, 0f, 0f), a03);
+                broadcast = Vector256.Create(h1_28);
+                a00 = MultiplyAdd(broadcast, Vector256.Create(0.0625f, -0.0625f, 0f, 0f, 0f, 0f, 0f, 0f), a00);
+                broadcast = Vector256.Create(h1_29);
+                a01 = MultiplyAdd(broadcast, Vector256.Create(-0.1875f, 0.25f, 0f, 0f, 0f, 0f, 0f, 0f), a01);
+                broadcast = Vector256.Create(h1_30);
+                a02 = MultiplyAdd(broadcast, Vector256.Create(0.125f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), a02);
+                broadcast = Vector256.Create(h1_31);
+                a03 = MultiplyAdd(broadcast, Vector256.Create(-0.125f, -0.25f, 0f, 0f, 0f, 0f, 0f, 0f), a03);
+                broadcast = Vector256.Create(h1_32);
+                a00 = MultiplyAdd(broadcast, Vector256.Create(0.1875f, 0.0625f, 0f, 0f, 0f, 0f, 0f, 0f), a00);
+                broadcast = Vector256.Create(h1_33);
+                a01 = MultiplyAdd(broadcast, Vector256.Create(-0.0625f, -0.1875f, 0f, 0f, 0f, 0f, 0f, 0f), a01);
+                broadcast = Vector256.Create(h1_34);
+                a02 = MultiplyAdd(broadcast, Vector256.Create(0.25f, 0.125f, 0f, 0f, 0f, 0f, 0f, 0f), a02);
+                broadcast = Vector256.Create(h1_35);
+                a03 = MultiplyAdd(broadcast, Vector256.Create(0f, -0.125f, 0f, 0f, 0f, 0f, 0f, 0f), a03);
+                broadcast = Vector256.Create(h1_36);
+                a00 = MultiplyAdd(broadcast, Vector256.Create(-0.25f, 0.1875f, 0f, 0f, 0f, 0f, 0f, 0f), a00);
+                broadcast = Vector256.Create(h1_37);
+                a01 = MultiplyAdd(broadcast, Vector256.Create(0.0625f, -0.0625f, 0f, 0f, 0f, 0f, 0f, 0f), a01);
+                broadcast = Vector256.Create(h1_38);
+                a02 = MultiplyAdd(broadcast, Vector256.Create(-0.1875f, 0.25f, 0f, 0f, 0f, 0f, 0f, 0f), a02);
+                broadcast = Vector256.Create(h1_39);
+                a03 = MultiplyAdd(broadcast, Vector256.Create(0.125f, 0f, 0f, 0f, 0f, 0f, 0f, 0f), a03);
+                broadcast = Vector256.Create(h1_40);
+                a00 = MultiplyAdd(broadcast, Vector256.Create(-0.125f, -0.25f, 0f, 0f, 0f, 0f, 0f, 0f), a00);
+                v2_0 = ((a00 + a01) + (a02 + a03));
+            }
+            Unsafe.Add(ref ys, 0) = v2_0.GetElement(0);
+            Unsafe.Add(ref ys, 1) = v2_0.GetElement(1);
+        }
+
+        /// <summary>The same network for CPUs without 256-bit vectors: every layer as scalar terms.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void ForwardScalar(ReadOnlySpan<float> input, Span<float> output)
+        {
+            ref float raw = ref MemoryMarshal.GetReference(input);
+            ref float ys = ref MemoryMarshal.GetReference(output);
+            float s0, s1, s2, s3;
+            // Input: 3 raw features, read in place.
+
+            // Layer 1: 3 → 41.
+            s0 = -0.625f * Unsafe.Add(ref raw, 0);
+            s1 = 0.25f * Unsafe.Add(ref raw, 1);
+            s2 = -0.25f * Unsafe.Add(ref raw, 2);
+            float h1_0 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = 0.625f * Unsafe.Add(ref raw, 0);
+            s1 = 0.125f * Unsafe.Add(ref raw, 1);
+            s2 = -0.375f * Unsafe.Add(ref raw, 2);
+            float h1_1 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = 0.5f * Unsafe.Add(ref raw, 0);
+            s1 = -0.5f * Unsafe.Add(ref raw, 2);
+            float h1_2 = MathF.Tanh((s0 + s1));
+            s0 = 0.375f * Unsafe.Add(ref raw, 0);
+            s1 = -0.125f * Unsafe.Add(ref raw, 1);
+            s2 = -0.625f * Unsafe.Add(ref raw, 2);
+            float h1_3 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = 0.25f * Unsafe.Add(ref raw, 0);
+            s1 = -0.25f * Unsafe.Add(ref raw, 1);
+            s2 = 0.625f * Unsafe.Add(ref raw, 2);
+            float h1_4 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = 0.125f * Unsafe.Add(ref raw, 0);
+            s1 = -0.375f * Unsafe.Add(ref raw, 1);
+            s2 = 0.5f * Unsafe.Add(ref raw, 2);
+            float h1_5 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = -0.5f * Unsafe.Add(ref raw, 1);
+            s1 = 0.375f * Unsafe.Add(ref raw, 2);
+            float h1_6 = MathF.Tanh((s0 + s1));
+            s0 = -0.125f * Unsafe.Add(ref raw, 0);
+            s1 = -0.625f * Unsafe.Add(ref raw, 1);
+            s2 = 0.25f * Unsafe.Add(ref raw, 2);
+            float h1_7 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = -0.25f * Unsafe.Add(ref raw, 0);
+            s1 = 0.625f * Unsafe.Add(ref raw, 1);
+            s2 = 0.125f * Unsafe.Add(ref raw, 2);
+            float h1_8 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = -0.375f * Unsafe.Add(ref raw, 0);
+            s1 = 0.5f * Unsafe.Add(ref raw, 1);
+            float h1_9 = MathF.Tanh((s0 + s1));
+            s0 = -0.5f * Unsafe.Add(ref raw, 0);
+            s1 = 0.375f * Unsafe.Add(ref raw, 1);
+            s2 = -0.125f * Unsafe.Add(ref raw, 2);
+            float h1_10 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = -0.625f * Unsafe.Add(ref raw, 0);
+            s1 = 0.25f * Unsafe.Add(ref raw, 1);
+            s2 = -0.25f * Unsafe.Add(ref raw, 2);
+            float h1_11 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = 0.625f * Unsafe.Add(ref raw, 0);
+            s1 = 0.125f * Unsafe.Add(ref raw, 1);
+            s2 = -0.375f * Unsafe.Add(ref raw, 2);
+            float h1_12 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = 0.5f * Unsafe.Add(ref raw, 0);
+            s1 = -0.5f * Unsafe.Add(ref raw, 2);
+            float h1_13 = MathF.Tanh((s0 + s1));
+            s0 = 0.375f * Unsafe.Add(ref raw, 0);
+            s1 = -0.125f * Unsafe.Add(ref raw, 1);
+            s2 = -0.625f * Unsafe.Add(ref raw, 2);
+            float h1_14 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = 0.25f * Unsafe.Add(ref raw, 0);
+            s1 = -0.25f * Unsafe.Add(ref raw, 1);
+            s2 = 0.625f * Unsafe.Add(ref raw, 2);
+            float h1_15 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = 0.125f * Unsafe.Add(ref raw, 0);
+            s1 = -0.375f * Unsafe.Add(ref raw, 1);
+            s2 = 0.5f * Unsafe.Add(ref raw, 2);
+            float h1_16 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = -0.5f * Unsafe.Add(ref raw, 1);
+            s1 = 0.375f * Unsafe.Add(ref raw, 2);
+            float h1_17 = MathF.Tanh((s0 + s1));
+            s0 = -0.125f * Unsafe.Add(ref raw, 0);
+            s1 = -0.625f * Unsafe.Add(ref raw, 1);
+            s2 = 0.25f * Unsafe.Add(ref raw, 2);
+            float h1_18 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = -0.25f * Unsafe.Add(ref raw, 0);
+            s1 = 0.625f * Unsafe.Add(ref raw, 1);
+            s2 = 0.125f * Unsafe.Add(ref raw, 2);
+            float h1_19 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = -0.375f * Unsafe.Add(ref raw, 0);
+            s1 = 0.5f * Unsafe.Add(ref raw, 1);
+            float h1_20 = MathF.Tanh((s0 + s1));
+            s0 = -0.5f * Unsafe.Add(ref raw, 0);
+            s1 = 0.375f * Unsafe.Add(ref raw, 1);
+            s2 = -0.125f * Unsafe.Add(ref raw, 2);
+            float h1_21 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = -0.625f * Unsafe.Add(ref raw, 0);
+            s1 = 0.25f * Unsafe.Add(ref raw, 1);
+            s2 = -0.25f * Unsafe.Add(ref raw, 2);
+            float h1_22 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = 0.625f * Unsafe.Add(ref raw, 0);
+            s1 = 0.125f * Unsafe.Add(ref raw, 1);
+            s2 = -0.375f * Unsafe.Add(ref raw, 2);
+            float h1_23 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = 0.5f * Unsafe.Add(ref raw, 0);
+            s1 = -0.5f * Unsafe.Add(ref raw, 2);
+            float h1_24 = MathF.Tanh((s0 + s1));
+            s0 = 0.375f * Unsafe.Add(ref raw, 0);
+            s1 = -0.125f * Unsafe.Add(ref raw, 1);
+            s2 = -0.625f * Unsafe.Add(ref raw, 2);
+            float h1_25 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = 0.25f * Unsafe.Add(ref raw, 0);
+            s1 = -0.25f * Unsafe.Add(ref raw, 1);
+            s2 = 0.625f * Unsafe.Add(ref raw, 2);
+            float h1_26 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = 0.125f * Unsafe.Add(ref raw, 0);
+            s1 = -0.375f * Unsafe.Add(ref raw, 1);
+            s2 = 0.5f * Unsafe.Add(ref raw, 2);
+            float h1_27 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = -0.5f * Unsafe.Add(ref raw, 1);
+            s1 = 0.375f * Unsafe.Add(ref raw, 2);
+            float h1_28 = MathF.Tanh((s0 + s1));
+            s0 = -0.125f * Unsafe.Add(ref raw, 0);
+            s1 = -0.625f * Unsafe.Add(ref raw, 1);
+            s2 = 0.25f * Unsafe.Add(ref raw, 2);
+            float h1_29 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = -0.25f * Unsafe.Add(ref raw, 0);
+            s1 = 0.625f * Unsafe.Add(ref raw, 1);
+            s2 = 0.125f * Unsafe.Add(ref raw, 2);
+            float h1_30 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = -0.375f * Unsafe.Add(ref raw, 0);
+            s1 = 0.5f * Unsafe.Add(ref raw, 1);
+            float h1_31 = MathF.Tanh((s0 + s1));
+            s0 = -0.5f * Unsafe.Add(ref raw, 0);
+            s1 = 0.375f * Unsafe.Add(ref raw, 1);
+            s2 = -0.125f * Unsafe.Add(ref raw, 2);
+            float h1_32 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = -0.625f * Unsafe.Add(ref raw, 0);
+            s1 = 0.25f * Unsafe.Add(ref raw, 1);
+            s2 = -0.25f * Unsafe.Add(ref raw, 2);
+            float h1_33 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = 0.625f * Unsafe.Add(ref raw, 0);
+            s1 = 0.125f * Unsafe.Add(ref raw, 1);
+            s2 = -0.375f * Unsafe.Add(ref raw, 2);
+            float h1_34 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = 0.5f * Unsafe.Add(ref raw, 0);
+            s1 = -0.5f * Unsafe.Add(ref raw, 2);
+            float h1_35 = MathF.Tanh((s0 + s1));
+            s0 = 0.375f * Unsafe.Add(ref raw, 0);
+            s1 = -0.125f * Unsafe.Add(ref raw, 1);
+            s2 = -0.625f * Unsafe.Add(ref raw, 2);
+            float h1_36 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = 0.25f * Unsafe.Add(ref raw, 0);
+            s1 = -0.25f * Unsafe.Add(ref raw, 1);
+            s2 = 0.625f * Unsafe.Add(ref raw, 2);
+            float h1_37 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = 0.125f * Unsafe.Add(ref raw, 0);
+            s1 = -0.375f * Unsafe.Add(ref raw, 1);
+            s2 = 0.5f * Unsafe.Add(ref raw, 2);
+            float h1_38 = MathF.Tanh(((s0 + s1) + s2));
+            s0 = -0.5f * Unsafe.Add(ref raw, 1);
+            s1 = 0.375f * Unsafe.Add(ref raw, 2);
+            float h1_39 = MathF.Tanh((s0 + s1));
+            s0 = -0.125f * Unsafe.Add(ref raw, 0);
+            s1 = -0.625f * Unsafe.Add(ref raw, 1);
+            s2 = 0.25f * Unsafe.Add(ref raw, 2);
+            float h1_40 = MathF.Tanh(((s0 + s1) + s2));
+
+            // Layer 2: 41 → 2.
+            s0 = -0.25f * h1_0;
+            s1 = 0.0625f * h1_1;
+            s2 = -0.1875f * h1_2;
+            s3 = 0.125f * h1_3;
+            s0 = MultiplyAdd(-0.125f, h1_4, s0);
+            s1 = MultiplyAdd(0.1875f, h1_5, s1);
+            s2 = MultiplyAdd(-0.0625f, h1_6, s2);
+            s3 = MultiplyAdd(0.25f, h1_7, s3);
+            s0 = MultiplyAdd(-0.25f, h1_9, s0);
+            s1 = MultiplyAdd(0.0625f, h1_10, s1);
+            s2 = MultiplyAdd(-0.1875f, h1_11, s2);
+            s3 = MultiplyAdd(0.125f, h1_12, s3);
+            s0 = MultiplyAdd(-0.125f, h1_13, s0);
+            s1 = MultiplyAdd(0.1875f, h1_14, s1);
+            s2 = MultiplyAdd(-0.0625f, h1_15, s2);
+            s3 = MultiplyAdd(0.25f, h1_16, s3);
+            s0 = MultiplyAdd(-0.25f, h1_18, s0);
+            s1 = MultiplyAdd(0.0625f, h1_19, s1);
+            s2 = MultiplyAdd(-0.1875f, h1_20, s2);
+            s3 = MultiplyAdd(0.125f, h1_21, s3);
+            s0 = MultiplyAdd(-0.125f, h1_22, s0);
+            s1 = MultiplyAdd(0.1875f, h1_23, s1);
+            s2 = MultiplyAdd(-0.0625f, h1_24, s2);
+            s3 = MultiplyAdd(0.25f, h1_25, s3);
+            s0 = MultiplyAdd(-0.25f, h1_27, s0);
+            s1 = MultiplyAdd(0.0625f, h1_28, s1);
+            s2 = MultiplyAdd(-0.1875f, h1_29, s2);
+            s3 = MultiplyAdd(0.125f, h1_30, s3);
+            s0 = MultiplyAdd(-0.125f, h1_31, s0);
+            s1 = MultiplyAdd(0.1875f, h1_32, s1);
+            s2 = MultiplyAdd(-0.0625f, h1_33, s2);
+            s3 = MultiplyAdd(0.25f, h1_34, s3);
+            s0 = MultiplyAdd(-0.25f, h1_36, s0);
+            s1 = MultiplyAdd(0.0625f, h1_37, s1);
+            s2 = MultiplyAdd(-0.1875f, h1_38, s2);
+            s3 = MultiplyAdd(0.125f, h1_39, s3);
+            s0 = MultiplyAdd(-0.125f, h1_40, s0);
+            Unsafe.Add(ref ys, 0) = 0.5f + ((s0 + s1) + (s2 + s3));
+            s0 = 0.1875f * h1_0;
+            s1 = -0.0625f * h1_1;
+            s2 = 0.25f * h1_2;
+            s3 = -0.25f * h1_4;
+            s0 = MultiplyAdd(0.0625f, h1_5, s0);
+            s1 = MultiplyAdd(-0.1875f, h1_6, s1);
+            s2 = MultiplyAdd(0.125f, h1_7, s2);
+            s3 = MultiplyAdd(-0.125f, h1_8, s3);
+            s0 = MultiplyAdd(0.1875f, h1_9, s0);
+            s1 = MultiplyAdd(-0.0625f, h1_10, s1);
+            s2 = MultiplyAdd(0.25f, h1_11, s2);
+            s3 = MultiplyAdd(-0.25f, h1_13, s3);
+            s0 = MultiplyAdd(0.0625f, h1_14, s0);
+            s1 = MultiplyAdd(-0.1875f, h1_15, s1);
+            s2 = MultiplyAdd(0.125f, h1_16, s2);
+            s3 = MultiplyAdd(-0.125f, h1_17, s3);
+            s0 = MultiplyAdd(0.1875f, h1_18, s0);
+            s1 = MultiplyAdd(-0.0625f, h1_19, s1);
+            s2 = MultiplyAdd(0.25f, h1_20, s2);
+            s3 = MultiplyAdd(-0.25f, h1_22, s3);
+            s0 = MultiplyAdd(0.0625f, h1_23, s0);
+            s1 = MultiplyAdd(-0.1875f, h1_24, s1);
+            s2 = MultiplyAdd(0.125f, h1_25, s2);
+            s3 = MultiplyAdd(-0.125f, h1_26, s3);
+            s0 = MultiplyAdd(0.1875f, h1_27, s0);
+            s1 = MultiplyAdd(-0.0625f, h1_28, s1);
+            s2 = MultiplyAdd(0.25f, h1_29, s2);
+            s3 = MultiplyAdd(-0.25f, h1_31, s3);
+            s0 = MultiplyAdd(0.0625f, h1_32, s0);
+            s1 = MultiplyAdd(-0.1875f, h1_33, s1);
+            s2 = MultiplyAdd(0.125f, h1_34, s2);
+            s3 = MultiplyAdd(-0.125f, h1_35, s3);
+            s0 = MultiplyAdd(0.1875f, h1_36, s0);
+            s1 = MultiplyAdd(-0.0625f, h1_37, s1);
+            s2 = MultiplyAdd(0.25f, h1_38, s2);
+            s3 = MultiplyAdd(-0.25f, h1_40, s3);
+            Unsafe.Add(ref ys, 1) = -0.5f + ((s0 + s1) + (s2 + s3));
         }
 
         // Helpers.
