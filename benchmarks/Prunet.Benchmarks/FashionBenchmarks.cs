@@ -36,7 +36,7 @@ public class FashionBenchmarks
         _onnx = new OnnxRuntimeNetwork(_interpreter);
         _rows = Inputs.Fashion(Input);
         _rowCount = _rows.Length / Size;
-        foreach ((string name, Func<float> run) in new (string, Func<float>)[] { ("Yardstick", Yardstick), ("OnnxRuntime", OnnxRuntime), ("Auto", Auto), ("SparseRows", SparseRows), ("SparseColumns", SparseColumns), ("BlockSparse", BlockSparse), ("DenseSimd", DenseSimd) })
+        foreach ((string name, Func<float> run) in new (string, Func<float>)[] { ("Yardstick", Yardstick), ("OnnxRuntime", OnnxRuntime), ("Auto", Auto), ("SparseRows", SparseRows), ("SparseColumns", SparseColumns), ("BlockSparse", BlockSparse), ("DenseSimd", DenseSimd), ("SparseWindows", SparseWindows) })
         {
             Inputs.CheckAgreement(name, _interpreter, _rows, row =>
             {
@@ -140,6 +140,20 @@ public class FashionBenchmarks
             case 0: Fashion90DenseSimd.Predict(x, _output); break;
             case 1: Fashion95DenseSimd.Predict(x, _output); break;
             default: FashionBlock90DenseSimd.Predict(x, _output); break;
+        }
+
+        return _output[0];
+    }
+
+    [Benchmark]
+    public float SparseWindows()
+    {
+        ReadOnlySpan<float> x = Next();
+        switch (_model)
+        {
+            case 0: Fashion90SparseWindows.Predict(x, _output); break;
+            case 1: Fashion95SparseWindows.Predict(x, _output); break;
+            default: FashionBlock90SparseWindows.Predict(x, _output); break;
         }
 
         return _output[0];

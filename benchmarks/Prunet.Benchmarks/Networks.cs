@@ -10,18 +10,21 @@ namespace Prunet.Benchmarks;
 [PrunedNetwork("fashion-90.model.json", Kernel = PrunedNetworkKernel.SparseColumns)] internal static partial class Fashion90SparseColumns { }
 [PrunedNetwork("fashion-90.model.json", Kernel = PrunedNetworkKernel.BlockSparse)] internal static partial class Fashion90BlockSparse { }
 [PrunedNetwork("fashion-90.model.json", Kernel = PrunedNetworkKernel.DenseSimd)] internal static partial class Fashion90DenseSimd { }
+[PrunedNetwork("fashion-90.model.json", Kernel = PrunedNetworkKernel.SparseWindows)] internal static partial class Fashion90SparseWindows { }
 
 [PrunedNetwork("fashion-95.model.json")] internal static partial class Fashion95Auto { }
 [PrunedNetwork("fashion-95.model.json", Kernel = PrunedNetworkKernel.SparseRows)] internal static partial class Fashion95SparseRows { }
 [PrunedNetwork("fashion-95.model.json", Kernel = PrunedNetworkKernel.SparseColumns)] internal static partial class Fashion95SparseColumns { }
 [PrunedNetwork("fashion-95.model.json", Kernel = PrunedNetworkKernel.BlockSparse)] internal static partial class Fashion95BlockSparse { }
 [PrunedNetwork("fashion-95.model.json", Kernel = PrunedNetworkKernel.DenseSimd)] internal static partial class Fashion95DenseSimd { }
+[PrunedNetwork("fashion-95.model.json", Kernel = PrunedNetworkKernel.SparseWindows)] internal static partial class Fashion95SparseWindows { }
 
 [PrunedNetwork("fashion-block-90.model.json")] internal static partial class FashionBlock90Auto { }
 [PrunedNetwork("fashion-block-90.model.json", Kernel = PrunedNetworkKernel.SparseRows)] internal static partial class FashionBlock90SparseRows { }
 [PrunedNetwork("fashion-block-90.model.json", Kernel = PrunedNetworkKernel.SparseColumns)] internal static partial class FashionBlock90SparseColumns { }
 [PrunedNetwork("fashion-block-90.model.json", Kernel = PrunedNetworkKernel.BlockSparse)] internal static partial class FashionBlock90BlockSparse { }
 [PrunedNetwork("fashion-block-90.model.json", Kernel = PrunedNetworkKernel.DenseSimd)] internal static partial class FashionBlock90DenseSimd { }
+[PrunedNetwork("fashion-block-90.model.json", Kernel = PrunedNetworkKernel.SparseWindows)] internal static partial class FashionBlock90SparseWindows { }
 
 [PrunedNetwork("mpg.model.json")] internal static partial class MpgAuto { }
 [PrunedNetwork("mpg.model.json", Kernel = PrunedNetworkKernel.Unrolled)] internal static partial class MpgUnrolled { }

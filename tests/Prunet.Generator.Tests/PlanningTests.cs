@@ -86,11 +86,12 @@ public sealed class PlanningTests
     [InlineData(16, 16, 0.0, "DenseSimd")] // 256 weights
     [InlineData(20, 20, 0.0, "DenseSimd")] // 400 weights, dense
     [InlineData(30, 5, 0.5, "Unrolled")] // 75 weights
-    [InlineData(100, 100, 0.7, "SparseRows")] // 30% dense: DenseSimd would store pruned weights as zeros
-    [InlineData(100, 100, 0.01, "SparseRows")] // 99% dense
-    [InlineData(100, 100, 0.85, "SparseRows")] // 15% dense
-    [InlineData(100, 100, 0.9, "SparseRows")] // 10% dense
-    [InlineData(784, 300, 0.9, "SparseRows")]
+    [InlineData(100, 100, 0.7, "SparseWindows")] // 30% dense: DenseSimd would store pruned weights as zeros
+    [InlineData(100, 100, 0.01, "SparseWindows")] // 99% dense
+    [InlineData(100, 100, 0.85, "SparseWindows")] // 15% dense
+    [InlineData(100, 100, 0.9, "SparseWindows")] // 10% dense
+    [InlineData(784, 300, 0.9, "SparseWindows")]
+    [InlineData(784, 4, 0.5, "SparseRows")] // fewer outputs than a block, too many weights to unroll
     public void AutoChoosesByNonzerosAndDensity(int inputs, int outputs, double sparsity, string expected)
     {
         PrunedModel model = RandomNetworks.Mlp(new Random(5), new[] { inputs, outputs }, sparsity, ModelTask.Regression);
@@ -98,17 +99,21 @@ public sealed class PlanningTests
     }
 
     [Fact]
-    public void AutoSkipsZeroInputsOnLongColumnsAfterAReLU()
+    public void AutoWeighsZeroSkippingAgainstTheOtherKernels()
     {
         // 300 → 100 at 50% density after a ReLU: 50 weights per input, half the inputs zero.
         PrunedModel model = RandomNetworks.Mlp(new Random(9), new[] { 20, 300, 100, 10 }, 0.5);
-        Planning.NetworkPlan plan = Plan(model);
-        Assert.Equal(Planning.LayerKernel.SparseColumns, plan.Layers[1].Kernel);
-        Assert.Contains("inputs are ReLU outputs", plan.Layers[1].KernelReason);
+        Planning.LayerPlan layer = Plan(model).Layers[1];
+        double columns = Planning.KernelChoice.Cost(Planning.LayerKernel.SparseColumns, layer, inputsOftenZero: true);
+        Assert.True(columns < Planning.KernelChoice.Cost(Planning.LayerKernel.SparseColumns, layer, inputsOftenZero: false));
+        Assert.True(columns < Planning.KernelChoice.Cost(Planning.LayerKernel.SparseRows, layer, inputsOftenZero: true));
+        // Skipping half the columns still costs more than eight weights per step of SparseWindows.
+        Assert.True(Planning.KernelChoice.Cost(Planning.LayerKernel.SparseWindows, layer, inputsOftenZero: true) < columns);
+        Assert.Equal(Planning.LayerKernel.SparseWindows, layer.Kernel);
 
-        // The same layer reading inputs that are not ReLU outputs has nothing to skip.
+        // The same layer reading inputs that are not ReLU outputs has nothing to skip: Auto may not skip.
         PrunedModel tanh = new(model.Task, new[] { new DenseLayer(20, 300, Activation.Tanh, model.Layers[0].CopyWeights(), model.Layers[0].CopyBias()), model.Layers[1], model.Layers[2] });
-        Assert.Equal(Planning.LayerKernel.SparseRows, Plan(tanh).Layers[1].Kernel);
+        Assert.False(Planning.KernelChoice.Admissible(Planning.LayerKernel.SparseColumns, Plan(tanh).Layers[1], inputsOftenZero: false));
     }
 
     [Fact]

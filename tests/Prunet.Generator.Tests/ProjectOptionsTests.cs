@@ -20,12 +20,12 @@ public sealed class ProjectOptionsTests
         """;
 
     [Theory]
-    [InlineData(null, "SparseRows", "Unrolled")]
+    [InlineData(null, "SparseWindows", "Unrolled")]
     [InlineData("SparseRows", "SparseRows", "SparseRows")]
     [InlineData("densesimd", "DenseSimd", "DenseSimd")]
     public void TheDefaultAppliesOnlyWhereTheAttributeSetsNoKernel(string? property, string firstLayer, string lastLayer)
     {
-        // A 100→40→3 network: Auto gives SparseRows (sparse, large) then Unrolled (small).
+        // A 100→40→3 network: Auto gives SparseWindows (sparse, large) then Unrolled (small).
         PrunedModel model = RandomNetworks.Mlp(new Random(3), new[] { 100, 40, 3 }, 0.8);
         var properties = property == null ? null : new Dictionary<string, string> { ["PrunetDefaultKernel"] = property };
         GeneratorRun run = GeneratorHarness.Run(new[] { Sources }, new AdditionalText[] { new InMemoryAdditionalText("/p/models/net.model.json", model.ToJson()) }, buildProperties: properties);
@@ -37,7 +37,7 @@ public sealed class ProjectOptionsTests
 
         // An explicit Kernel = Auto is not overridden by the project default.
         string explicitAuto = run.Source("Demo.ExplicitAuto.g.cs");
-        Assert.Contains("// Kernel: SparseRows (Auto", explicitAuto);
+        Assert.Contains("// Kernel: SparseWindows (Auto", explicitAuto);
         Assert.Contains("// Kernel: Unrolled (Auto", explicitAuto);
         GeneratorHarness.Emit(run.Output);
     }

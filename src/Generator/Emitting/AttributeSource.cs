@@ -77,6 +77,12 @@ namespace Prunet
 
         /// <summary>Compressed columns, input after input: inputs that are exactly zero at run time (ReLU outputs, blank pixels) are skipped.</summary>
         SparseColumns = 5,
+
+        /// <summary>
+        /// Blocks of eight outputs step through windows of eight consecutive inputs, each output taking the input of
+        /// its next nonzero weight from the window by a permute: unstructured sparsity eight weights at a time (AVX2).
+        /// </summary>
+        SparseWindows = 6,
     }
 }
 ";

@@ -33,6 +33,9 @@ internal static partial class LayerEmitter
             case LayerKernel.SparseColumns:
                 EmitSparseColumns(w, layer, helpers);
                 break;
+            case LayerKernel.SparseWindows:
+                EmitSparseWindows(w, layer, helpers);
+                break;
             default:
                 EmitDenseSimd(w, layer, helpers);
                 break;

@@ -431,6 +431,17 @@ internal static class NetworkEmitter
             w.Close();
         }
 
+        if (helpers.Contains("Window"))
+        {
+            w.Line();
+            w.Line("/// <summary>The 8 inputs from <paramref name=\"start\"/> on, lane i taking input start + positions[i] (one vpermps).</summary>");
+            w.Line(Inline);
+            w.Open("private static " + Vector256Float + " Window(ref float xs, int start, ref byte positions)");
+            w.Line("Vector256<int> lanes = Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref positions)).AsByte());");
+            w.Line("return Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref xs, (nuint)start), lanes);");
+            w.Close();
+        }
+
         if (helpers.Contains("MultiplyAdd"))
         {
             w.Line();

@@ -12,6 +12,7 @@ internal enum KernelRequest
     DenseSimd = 3,
     BlockSparse = 4,
     SparseColumns = 5,
+    SparseWindows = 6,
 }
 
 /// <summary>
@@ -28,9 +29,13 @@ internal enum KernelRequest
 /// happen to fall that way);</item>
 /// <item><see cref="LayerKernel.SparseColumns"/> only when the layer's inputs are ReLU outputs,
 /// about half of them exactly zero at run time;</item>
+/// <item><see cref="LayerKernel.SparseWindows"/> when the layer has a whole block of eight
+/// outputs and at least eight inputs;</item>
 /// <item><see cref="LayerKernel.SparseRows"/> always.</item>
 /// </list>
-/// Auto never emits a pruned weight, not even as a zero in a table. A forced kernel applies to
+/// Auto never emits a pruned weight, not even as a zero in a table: the zeros of SparseWindows
+/// are padding lanes (an output with no weight in a step's window), not pruned weights' places,
+/// and each nonzero weight is stored once. A forced kernel applies to
 /// every layer and may store zeros (DenseSimd, BlockSparse), except that Unrolled falls back to
 /// SparseRows (warning PRN011) on layers above <see cref="MaxUnrolledWeights"/> or rows above
 /// <see cref="MaxUnrolledRow"/>: a fully unrolled 784→300 layer was measured at 200–450 ms of
@@ -88,6 +93,10 @@ internal static class KernelChoice
                 return (LayerKernel.BlockSparse, Requested, false);
             case KernelRequest.SparseColumns:
                 return (LayerKernel.SparseColumns, Requested, false);
+            case KernelRequest.SparseWindows:
+                return layer.Windows.Blocks > 0
+                    ? (LayerKernel.SparseWindows, Requested, false)
+                    : (LayerKernel.SparseRows, "SparseWindows was asked for, but a window needs at least 8 inputs and a block 8 outputs, and this layer has " + Count(layer.InputSpan) + " → " + Count(layer.Outputs), false);
         }
 
         // Straight-line code has two kernels: unrolled terms over locals (any layer of a small
@@ -96,7 +105,7 @@ internal static class KernelChoice
         double bestCost = Cost(best, layer, inputsOftenZero);
         LayerKernel[] candidates = straightLine
             ? new[] { LayerKernel.DenseSimd }
-            : new[] { LayerKernel.Unrolled, LayerKernel.DenseSimd, LayerKernel.BlockSparse, LayerKernel.SparseColumns };
+            : new[] { LayerKernel.Unrolled, LayerKernel.DenseSimd, LayerKernel.BlockSparse, LayerKernel.SparseWindows, LayerKernel.SparseColumns };
         foreach (LayerKernel candidate in candidates)
         {
             if (!Admissible(candidate, layer, inputsOftenZero))
@@ -115,13 +124,14 @@ internal static class KernelChoice
         return (best, "Auto: " + Describe(best, layer, straightLine) + ", about " + Count((long)Math.Round(bestCost)) + " cycles", false);
     }
 
-    /// <summary>Whether Auto may use the kernel on the layer: it must store no pruned weight (and unroll only small layers).</summary>
+    /// <summary>Whether Auto may use the kernel on the layer: it must store no pruned weight (and unroll only small layers, and have a whole window for SparseWindows).</summary>
     public static bool Admissible(LayerKernel kernel, LayerPlan layer, bool inputsOftenZero) => kernel switch
     {
         LayerKernel.Unrolled => layer.Nonzeros <= AutoUnrollWeights,
         LayerKernel.DenseSimd => layer.Nonzeros == (long)layer.Inputs * layer.Outputs && layer.Outputs >= BlockStructure.Width,
         LayerKernel.BlockSparse => layer.Blocks.Aligned,
         LayerKernel.SparseColumns => inputsOftenZero,
+        LayerKernel.SparseWindows => layer.Windows.Blocks > 0,
         _ => true,
     };
 
@@ -150,6 +160,9 @@ internal static class KernelChoice
                 return (1.0 * blocks.KeptBlocks) + (10.0 * blocks.Blocks) + (1.0 * blocks.TailNonzeros) + (6.0 * blocks.TailRows);
             case LayerKernel.SparseColumns:
                 return (1.5 * (1.0 - zero) * layer.Nonzeros) + (8.0 * layer.Inputs) + (2.0 * layer.Outputs);
+            case LayerKernel.SparseWindows:
+                WindowStructure windows = layer.Windows;
+                return (1.9 * windows.Steps) + (10.0 * windows.Blocks) + (1.0 * (layer.Nonzeros - windows.Nonzeros)) + (6.0 * (layer.Outputs - (windows.Blocks * WindowStructure.Width)));
             default:
                 return (1.0 * layer.Nonzeros) + (6.0 * layer.Outputs);
         }
@@ -169,6 +182,8 @@ internal static class KernelChoice
             case LayerKernel.BlockSparse:
                 string hint = layer.Original.BlockSize >= BlockStructure.Width ? " (blockSize " + layer.Original.BlockSize + " in the model file)" : " (found in the weights)";
                 return Count(layer.Blocks.KeptBlocks) + " of " + Count((long)layer.Blocks.Blocks * layer.Inputs) + " blocks of 8 outputs kept" + hint;
+            case LayerKernel.SparseWindows:
+                return nonzeros + " in " + Count(layer.Windows.Steps) + " steps of 8 lanes (" + Count(layer.Windows.PaddingLanes) + " padding)";
             case LayerKernel.SparseColumns:
                 return nonzeros + ", inputs are ReLU outputs (about " + (ReluZeroFraction * 100).ToString("0", CultureInfo.InvariantCulture) + "% zero, skipped)";
             default:

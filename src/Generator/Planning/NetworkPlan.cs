@@ -24,6 +24,14 @@ internal enum LayerKernel
     BlockSparse,
 
     /// <summary>
+    /// Blocks of eight outputs step through windows of eight consecutive inputs: one load of a
+    /// window, one permute giving each output the input of its next nonzero weight, one
+    /// multiply-add by a vector of eight weights (<see cref="WindowStructure"/>). Unstructured
+    /// sparsity at vector speed, at the price of padding lanes where an output has nothing in the window.
+    /// </summary>
+    SparseWindows,
+
+    /// <summary>
     /// Compressed columns, input-major: an input that is exactly zero at run time (a ReLU output, a
     /// blank pixel) skips its whole column; the others add their nonzero weights into the outputs.
     /// </summary>
@@ -192,13 +200,15 @@ internal sealed class LayerPlan
 
     /// <summary>
     /// Multiply-adds the chosen kernel performs per prediction: the nonzero weights, and the zeros
-    /// a forced DenseSimd (every weight) or BlockSparse (partly kept blocks) stores. Auto never
-    /// chooses a kernel that stores a zero, so under Auto this is <see cref="Nonzeros"/>.
+    /// a forced DenseSimd (every weight) or BlockSparse (partly kept blocks) stores, or the padding
+    /// lanes of SparseWindows. Apart from those padding lanes, Auto never chooses a kernel that
+    /// stores a zero.
     /// </summary>
     public long ExecutedMultiplyAdds => Kernel switch
     {
         LayerKernel.DenseSimd => (long)Inputs * Outputs,
         LayerKernel.BlockSparse => ((long)Blocks.KeptBlocks * BlockStructure.Width) + Blocks.TailNonzeros,
+        LayerKernel.SparseWindows => ((long)Windows.Steps * WindowStructure.Width) + (Nonzeros - Windows.Nonzeros),
         _ => Nonzeros,
     };
 
@@ -223,6 +233,11 @@ internal sealed class LayerPlan
 
     /// <summary>How the nonzero weights fall into blocks of eight outputs.</summary>
     public BlockStructure Blocks { get; }
+
+    private WindowStructure? _windows;
+
+    /// <summary>The steps of the sparse-windows kernel, packed when first asked for.</summary>
+    public WindowStructure Windows => _windows ??= WindowStructure.Of(this);
 
     /// <summary>Nonzero weights in column <paramref name="input"/>.</summary>
     public int ColumnNonzeros(int input)

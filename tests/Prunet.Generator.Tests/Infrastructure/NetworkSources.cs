@@ -20,7 +20,7 @@ public static class NetworkSources
     /// Every way a class can ask for its code: each kernel, and the kernels a small network can have
     /// as straight-line code (Auto, Unrolled, DenseSimd) again with StraightLine = false ("PerLayer").
     /// </summary>
-    public static readonly string[] Variants = { "Auto", "Unrolled", "SparseRows", "DenseSimd", "BlockSparse", "SparseColumns", "AutoPerLayer", "UnrolledPerLayer", "DenseSimdPerLayer" };
+    public static readonly string[] Variants = { "Auto", "Unrolled", "SparseRows", "DenseSimd", "BlockSparse", "SparseColumns", "SparseWindows", "AutoPerLayer", "UnrolledPerLayer", "DenseSimdPerLayer" };
 
     /// <summary>The class <paramref name="name"/> for a variant of <see cref="Variants"/>.</summary>
     public static NetworkClass Variant(string name, string modelPath, string variant, bool classifier)
