@@ -71,7 +71,7 @@ internal static class Diagnostics
     public static readonly DiagnosticDescriptor UnknownKernel = Error(
         "PRN010",
         "Unknown kernel",
-        "Kernel value {0} is not a member of Prunet.PrunedNetworkKernel (Auto, Unrolled, SparseRows, DenseSimd, BlockSparse, SparseColumns)");
+        "Kernel value {0} is not a member of Prunet.PrunedNetworkKernel (Auto, Unrolled, SparseRows, DenseSimd, BlockSparse, SparseColumns, SparseWindows)");
 
     /// <summary>Kernel = Unrolled was asked for a layer too large to unroll; it gets SparseRows.</summary>
     public static readonly DiagnosticDescriptor LayerTooLargeToUnroll = Warning(
@@ -89,7 +89,7 @@ internal static class Diagnostics
     public static readonly DiagnosticDescriptor UnknownDefaultKernel = Error(
         "PRN013",
         "Unknown default kernel",
-        "The MSBuild property PrunetDefaultKernel is '{0}', which is not a kernel: expected Auto, Unrolled, SparseRows, DenseSimd, BlockSparse or SparseColumns");
+        "The MSBuild property PrunetDefaultKernel is '{0}', which is not a kernel: expected Auto, Unrolled, SparseRows, DenseSimd, BlockSparse, SparseColumns or SparseWindows");
 
     /// <summary>A model larger than the generator compiles: it would add minutes to every build.</summary>
     public static readonly DiagnosticDescriptor ModelTooLarge = Error(

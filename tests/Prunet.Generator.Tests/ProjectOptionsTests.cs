@@ -53,4 +53,21 @@ public sealed class ProjectOptionsTests
         Assert.Equal(DiagnosticSeverity.Error, d.Severity);
         Assert.Contains("'" + property + "'", d.GetMessage());
     }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("false", true)]
+    [InlineData("true", false)]
+    [InlineData("True", false)]
+    public void ReadyToRunLeavesOutAggressiveOptimization(string? publishReadyToRun, bool expected)
+    {
+        // AggressiveOptimization methods are not precompiled by ReadyToRun: with it, the JIT would
+        // compile every layer at its first call anyway.
+        PrunedModel model = RandomNetworks.Mlp(new Random(3), new[] { 100, 40, 3 }, 0.8);
+        var properties = publishReadyToRun == null ? null : new Dictionary<string, string> { ["PublishReadyToRun"] = publishReadyToRun };
+        GeneratorRun run = GeneratorHarness.Run(new[] { Sources }, new AdditionalText[] { new InMemoryAdditionalText("/p/models/net.model.json", model.ToJson()) }, buildProperties: properties);
+        Assert.DoesNotContain(run.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Equal(expected, run.Source("Demo.Default.g.cs").Contains("AggressiveOptimization", StringComparison.Ordinal));
+        GeneratorHarness.Emit(run.Output);
+    }
 }

@@ -262,7 +262,7 @@ internal static partial class LayerEmitter
     /// <summary>The declaration of a layer method, optimised from its first call (see <see cref="Optimized"/>).</summary>
     private static void LayerMethod(SourceWriter w, string name)
     {
-        w.Line(Optimized);
+        w.OptimizedMethod();
         w.Open("private static void " + name + "(" + ReadOnlySpan + " x, " + Span + " y)");
     }
 

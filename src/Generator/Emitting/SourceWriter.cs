@@ -10,6 +10,22 @@ internal sealed class SourceWriter
     private readonly StringBuilder _text = new();
     private int _indent;
 
+    /// <summary>The app is precompiled with ReadyToRun: <see cref="OptimizedMethod"/> writes nothing.</summary>
+    public bool ReadyToRun { get; init; }
+
+    /// <summary>
+    /// <c>[MethodImpl(MethodImplOptions.AggressiveOptimization)]</c> on a method with a loop
+    /// (<see cref="CSharpNames.Optimized"/>), unless the app is precompiled with ReadyToRun, which
+    /// does not precompile such methods: there the precompiled code is optimised already.
+    /// </summary>
+    public void OptimizedMethod()
+    {
+        if (!ReadyToRun)
+        {
+            Line(CSharpNames.Optimized);
+        }
+    }
+
     public void Line(string line = "")
     {
         if (line.Length > 0)

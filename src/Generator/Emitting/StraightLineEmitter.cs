@@ -71,7 +71,7 @@ internal static class StraightLineEmitter
     private static void EmitMethod(SourceWriter w, NetworkPlan plan, string signature, bool vector, HashSet<string> helpers, Action<LayerPlan> layerComment)
     {
         PrunedModel model = plan.Model;
-        w.Line(Optimized);
+        w.OptimizedMethod();
         w.Open(signature + "(" + ReadOnlySpan + " input, " + Span + " output)");
         bool readsInput = plan.DroppedLayers == 0 && plan.UsedInputs.Length > 0;
         if (readsInput)
