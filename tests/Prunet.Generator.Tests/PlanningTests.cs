@@ -285,7 +285,7 @@ public sealed class PlanningTests
         Assert.False(Plan(tiny, straightLine: false).StraightLine);
 
         // Sparse layers are unrolled in straight-line code (no pruned weight as a zero in a vector).
-        PrunedModel sparse = RandomNetworks.Mlp(new Random(6), new[] { 64, 32, 10 }, 0.8);
+        PrunedModel sparse = RandomNetworks.Mlp(new Random(6), new[] { 64, 32, 10 }, 0.6); // about 950 weights
         Planning.NetworkPlan sparsePlan = Plan(sparse, straightLine: true);
         Assert.True(sparsePlan.StraightLine);
         Assert.All(sparsePlan.Layers, l => Assert.Equal(Planning.LayerKernel.Unrolled, l.Kernel));
@@ -293,10 +293,10 @@ public sealed class PlanningTests
         // Kernels that straight-line code does not have, and networks too large for it, keep one method per layer.
         Assert.False(Plan(tiny, Planning.KernelRequest.SparseRows, straightLine: true).StraightLine);
         Assert.True(Plan(tiny, Planning.KernelRequest.DenseSimd, straightLine: true).StraightLine);
-        PrunedModel large = RandomNetworks.Mlp(new Random(7), new[] { 100, 60, 10 }, 0.5);
-        Assert.False(Plan(large, straightLine: true).StraightLine); // 3,300 nonzero weights
-        // A forced DenseSimd multiplies the zeros it stores: 2,000 nonzero weights, 6,400 multiply-adds.
-        PrunedModel stored = RandomNetworks.Mlp(new Random(8), new[] { 100, 60, 10 }, 0.7);
+        PrunedModel large = RandomNetworks.Mlp(new Random(7), new[] { 64, 32, 10 }, 0.0);
+        Assert.False(Plan(large, straightLine: true).StraightLine); // 2,368 weights
+        // A forced DenseSimd multiplies the zeros it stores: about 950 nonzero weights, 2,368 multiply-adds.
+        PrunedModel stored = sparse;
         Assert.True(Plan(stored, Planning.KernelRequest.Unrolled, straightLine: true).StraightLine);
         Assert.False(Plan(stored, Planning.KernelRequest.DenseSimd, straightLine: true).StraightLine);
     }
