@@ -28,14 +28,19 @@ internal static class WarmupProbe
             return Measure(args[1], args.Length > 2 && args[2] == "warm");
         }
 
-        Console.WriteLine("network | first call (µs, JIT included) | calls 2-100: median / worst (× steady) | steady state (ns)");
+        Console.WriteLine("network | first call (µs, JIT included) | of which JIT (µs, methods compiled) | calls 2-100: median / worst (× steady) | steady state (ns)");
         foreach (string mode in new[] { "cold", "warm" })
         {
             Console.WriteLine(mode == "cold" ? "-- fresh process" : "-- fresh process, after one call of another generated network (MpgSparseRows)");
             foreach (string name in Networks.Keys)
             {
                 var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
-                start.ArgumentList.Add(typeof(WarmupProbe).Assembly.Location);
+                // Under `dotnet app.dll` the child needs the assembly; under the app host (dotnet run) it is the host.
+                if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+                {
+                    start.ArgumentList.Add(typeof(WarmupProbe).Assembly.Location);
+                }
+
                 start.ArgumentList.Add("--first-call");
                 start.ArgumentList.Add(name);
                 start.ArgumentList.Add(mode);
@@ -66,9 +71,13 @@ internal static class WarmupProbe
             MpgSparseRows.Predict(other, new float[1]);
         }
 
+        TimeSpan jit0 = System.Runtime.JitInfo.GetCompilationTime(currentThread: true);
+        long methods0 = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: true);
         long t0 = Stopwatch.GetTimestamp();
         predict(rows[0], y);
         double first = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
+        double jit = (System.Runtime.JitInfo.GetCompilationTime(currentThread: true) - jit0).TotalMicroseconds;
+        long methods = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: true) - methods0;
         var calls = new double[99];
         for (int n = 0; n < calls.Length; n++)
         {
@@ -97,7 +106,7 @@ internal static class WarmupProbe
 
         double steady = Stopwatch.GetElapsedTime(s).TotalNanoseconds / Steady;
         Array.Sort(calls);
-        Console.WriteLine($"{name} | {first:0} | {calls[49] / steady:0.0} / {calls[^1] / steady:0.0} | {steady:0}");
+        Console.WriteLine($"{name} | {first:0} | {jit:0} ({methods}) | {calls[49] / steady:0.0} / {calls[^1] / steady:0.0} | {steady:0}");
         GC.KeepAlive(output);
         return 0;
     }
