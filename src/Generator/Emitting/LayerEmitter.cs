@@ -306,9 +306,21 @@ internal static partial class LayerEmitter
     /// </summary>
     public const int PackedTableThreshold = 1024;
 
+    /// <summary>
+    /// The same when the app is precompiled with ReadyToRun (<see cref="SourceWriter.ReadyToRun"/>),
+    /// where start-up is the point: a packed table's first use JIT-compiles
+    /// <c>MemoryMarshal.Cast</c> for its element type (not precompiled outside the framework) and
+    /// builds the string: the first call of 784-300-100-10 at 90% under SparseRows took 1.46 ms with
+    /// packed tables and 0.28 ms with arrays (docs/performance.md, Warm-up). So tables up to this
+    /// size stay arrays there, for up to about a second more per build.
+    /// </summary>
+    public const int ReadyToRunPackedTableThreshold = 65536;
+
+    private static bool Packed(SourceWriter w, int count) => count > (w.ReadyToRun ? ReadyToRunPackedTableThreshold : PackedTableThreshold);
+
     public static void FloatTable(SourceWriter w, string name, IReadOnlyList<float> values)
     {
-        if (values.Count > PackedTableThreshold)
+        if (Packed(w, values.Count))
         {
             var units = new List<char>(values.Count * 2);
             foreach (float value in values)
@@ -331,7 +343,7 @@ internal static partial class LayerEmitter
 
     public static void IntTable(SourceWriter w, string type, string name, IReadOnlyList<long> values)
     {
-        if (values.Count > PackedTableThreshold && type == "byte")
+        if (Packed(w, values.Count) && type == "byte")
         {
             var units = new List<char>((values.Count + 1) / 2);
             for (int n = 0; n < values.Count; n += 2)
@@ -344,7 +356,7 @@ internal static partial class LayerEmitter
             return;
         }
 
-        if (values.Count > PackedTableThreshold && (type == "ushort" || type == "int"))
+        if (Packed(w, values.Count) && (type == "ushort" || type == "int"))
         {
             var units = new List<char>(values.Count * 2);
             foreach (long value in values)
