@@ -116,4 +116,32 @@ public sealed class EquivalenceTests(ITestOutputHelper log)
             }
         }
     }
+
+    [Fact]
+    public void ARegressionWithASoftmaxOutputIsPostprocessedAfterTheSoftmax()
+    {
+        // Valid in the format: softmax on the last layer of a regression model with postprocessing.
+        var rng = new Random(77);
+        var model = new PrunedModel(
+            ModelTask.Regression,
+            new[] { RandomNetworks.Layer(rng, 4, 8, Activation.Relu), RandomNetworks.Layer(rng, 8, 3, Activation.Softmax) },
+            postprocessing: new OutputPostprocessing(new[] { 2f, 3f, 0.5f }, new[] { 1f, -1f, 4f }));
+        NetworkClass[] classes = NetworkSources.Variants.Select(k => NetworkSources.Variant("Soft" + k, "soft.model.json", k, classifier: false)).ToArray();
+        GeneratorRun run = GeneratorHarness.Run(NetworkSources.For(classes), ("/p/soft.model.json", model.ToJson()));
+        Assert.Empty(run.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(GeneratorHarness.Describe));
+        Assert.Contains("one straight-line method", run.Source(NetworkSources.Namespace + ".SoftAuto.g.cs"));
+        using LoadedAssembly assembly = GeneratorHarness.Load(GeneratorHarness.Emit(run.Output));
+        for (int row = 0; row < 8; row++)
+        {
+            float[] input = RandomNetworks.Values(rng, 4, -3f, 3f);
+            var expected = new float[3];
+            model.Predict(input, expected);
+            foreach (string kernel in NetworkSources.Variants)
+            {
+                var actual = new float[3];
+                assembly.Predict("Soft" + kernel, input, actual);
+                Assert.True(OutputAgreement.Agrees(actual, expected, out string why), kernel + ", row " + row + ": " + why);
+            }
+        }
+    }
 }

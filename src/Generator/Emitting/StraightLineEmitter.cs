@@ -120,6 +120,11 @@ internal static class StraightLineEmitter
         {
             helpers.Add("Softmax");
             w.Line("Softmax(output);");
+            // Postprocessing comes after the softmax, as in the interpreter.
+            for (int j = 0; model.Postprocessing != null && j < model.OutputSize; j++)
+            {
+                w.Line(At("ys", SourceWriter.Int(j)) + " = " + PostprocessedAlways(plan, j, At("ys", SourceWriter.Int(j))) + ";");
+            }
         }
 
         w.Close();
@@ -391,8 +396,11 @@ internal static class StraightLineEmitter
         return layer.IsLast ? Postprocessed(plan, j, value) : value;
     }
 
-    /// <summary>y = y' * scale + shift, as the interpreter computes it (not fused).</summary>
+    /// <summary>y = y' * scale + shift, as the interpreter computes it (not fused); after the softmax, if there is one.</summary>
     private static string Postprocessed(NetworkPlan plan, int j, string value)
+        => plan.Model.Layers[plan.Model.Layers.Count - 1].Activation == Activation.Softmax ? value : PostprocessedAlways(plan, j, value);
+
+    private static string PostprocessedAlways(NetworkPlan plan, int j, string value)
     {
         OutputPostprocessing? post = plan.Model.Postprocessing;
         return post == null ? value : "((" + value + ") * " + SourceWriter.Float(post.Scale[j]) + ") + " + SourceWriter.Float(post.Shift[j]);

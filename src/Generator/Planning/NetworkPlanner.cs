@@ -153,7 +153,12 @@ internal static class NetworkPlanner
                 FoldPreprocessing(model.Preprocessing!, columns, weights, bias[k], rows, layerBias);
             }
 
-            var plan = new LayerPlan(k + 1, k == count - 1, layer, columns.Length, rows.Length, weights, layerBias, removed[k], folded[k], LayerKernel.SparseRows, string.Empty);
+            // A first layer that addresses its inputs by index reads the caller's raw features in
+            // place, skipped features and all, when no preprocessing is left to apply (every kernel
+            // but DenseSimd, which reads a gathered copy). The kernel is chosen on that layout.
+            bool rawInput = k == 0 && (model.Preprocessing == null || fold);
+            int[]? rawIndices = rawInput && columns.Length != model.InputSize && columns.Length > 0 ? columns : null;
+            var plan = new LayerPlan(k + 1, k == count - 1, layer, columns.Length, rows.Length, weights, layerBias, removed[k], folded[k], LayerKernel.SparseRows, string.Empty, rawIndices);
             counted.Add(plan);
             totalNonzeros += plan.Nonzeros;
             totalWidth += rows.Length;
@@ -176,10 +181,7 @@ internal static class NetworkPlanner
                 warnings.Add(new PlanWarning(k + 1, layer.Nonzeros, layer.LongestRow));
             }
 
-            // A first layer that addresses its inputs by index reads the caller's raw features in
-            // place, skipped features and all, when no preprocessing is left to apply.
-            bool rawInput = k == 0 && (model.Preprocessing == null || fold);
-            int[]? inputIndices = rawInput && kernel != LayerKernel.DenseSimd && layer.Inputs != model.InputSize && layer.Inputs > 0 ? usedInputs : null;
+            int[]? inputIndices = kernel != LayerKernel.DenseSimd ? layer.InputIndices : null;
             var chosen = new LayerPlan(k + 1, layer.IsLast, layer.Original, layer.Inputs, layer.Outputs, layer.Weights, layer.Bias, layer.RemovedNeurons, layer.FoldedNeurons, kernel, reason, inputIndices);
             plans.Add(chosen);
             executed += chosen.ExecutedMultiplyAdds;
