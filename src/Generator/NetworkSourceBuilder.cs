@@ -41,7 +41,7 @@ internal static class NetworkSourceBuilder
             return new NetworkBinding(new EquatableArray<DiagnosticInfo>(new[] { result.Error! }), null);
         }
 
-        NetworkDeclaration declaration = result.Declaration with { Kernel = options.KernelOf(result.Declaration) };
+        NetworkDeclaration declaration = result.Declaration with { Kernel = options.KernelOf(result.Declaration), KernelFromProject = result.Declaration.Kernel == NetworkDeclaration.KernelNotGiven };
         try
         {
             return Bind(declaration, models, allDeclarations, target, options, cancellationToken);
@@ -59,7 +59,7 @@ internal static class NetworkSourceBuilder
         string hintName = NetworkEmitter.HintName(request.Declaration);
         try
         {
-            NetworkPlan plan = NetworkPlanner.Plan(request.Model.Model!, (KernelRequest)request.Declaration.Kernel, request.Declaration.StraightLine);
+            NetworkPlan plan = NetworkPlanner.Plan(request.Model.Model!, (KernelRequest)request.Declaration.Kernel, request.Declaration.StraightLine, request.Declaration.KernelFromProject);
             cancellationToken.ThrowIfCancellationRequested();
             return new GeneratedSource(hintName, NetworkEmitter.Emit(request.Declaration, plan, request.Model.Hash, request.FileLocalTypes, request.ReadyToRun), null);
         }

@@ -214,7 +214,7 @@ public sealed class DiagnosticTests
         Assert.Contains("Layer 1", d.GetMessage());
         string generated = run.Source("Demo.Net.g.cs");
         Assert.Contains("// Kernel: SparseRows (Unrolled was asked for, but 5,000 nonzero weights are more than the 4,096 that are unrolled)", generated);
-        Assert.Contains("// Kernel: Unrolled (requested by Kernel or PrunetDefaultKernel)", generated); // layer 2: 150 weights
+        Assert.Contains("// Kernel: Unrolled (Kernel = PrunedNetworkKernel.Unrolled on the attribute)", generated); // layer 2: 150 weights
         GeneratorHarness.Emit(run.Output);
     }
 

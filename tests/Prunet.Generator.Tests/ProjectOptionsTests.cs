@@ -34,6 +34,10 @@ public sealed class ProjectOptionsTests
         string defaulted = run.Source("Demo.Default.g.cs");
         Assert.Contains("// Kernel: " + firstLayer + " (", defaulted);
         Assert.Contains("// Kernel: " + lastLayer + " (", defaulted);
+        if (property != null)
+        {
+            Assert.Contains("(PrunetDefaultKernel = " + firstLayer + " in the project)", defaulted);
+        }
 
         // An explicit Kernel = Auto is not overridden by the project default.
         string explicitAuto = run.Source("Demo.ExplicitAuto.g.cs");

@@ -15,6 +15,7 @@ namespace Prunet.Generator.Parsing;
 /// <param name="StraightLine">The StraightLine property's value: whether a small network may be one straight-line method.</param>
 /// <param name="AttributeLocation">Where the attribute is, for diagnostics about the binding.</param>
 /// <param name="ClassLocation">Where the class name is, for diagnostics about the class.</param>
+/// <param name="KernelFromProject">True when <paramref name="Kernel"/> is the project's PrunetDefaultKernel, not the attribute's.</param>
 internal sealed record NetworkDeclaration(
     string? Namespace,
     EquatableArray<ContainingType> ContainingTypes,
@@ -26,7 +27,8 @@ internal sealed record NetworkDeclaration(
     int Kernel,
     bool StraightLine,
     LocationInfo? AttributeLocation,
-    LocationInfo? ClassLocation)
+    LocationInfo? ClassLocation,
+    bool KernelFromProject = false)
 {
     /// <summary>The attribute does not set Kernel: the project's default applies (MSBuild property PrunetDefaultKernel, else Auto).</summary>
     public const int KernelNotGiven = -1;

@@ -75,29 +75,29 @@ internal static class KernelChoice
     /// <summary>Fraction of inputs assumed exactly zero after a ReLU (the cost model's guess; measured 0.4–0.7 on Fashion-MNIST).</summary>
     public const double ReluZeroFraction = 0.5;
 
-    private const string Requested = "requested by Kernel or PrunetDefaultKernel";
-
-    public static (LayerKernel Kernel, string Reason, bool Refused) Choose(KernelRequest request, LayerPlan layer, bool inputsOftenZero, bool straightLine = false)
+    public static (LayerKernel Kernel, string Reason, bool Refused) Choose(KernelRequest request, LayerPlan layer, bool inputsOftenZero, bool straightLine = false, bool fromProject = false)
     {
+        // Which setting forced the kernel, for the comment above the layer.
+        string requested = fromProject ? "PrunetDefaultKernel = " + request + " in the project" : "Kernel = PrunedNetworkKernel." + request + " on the attribute";
         switch (request)
         {
             case KernelRequest.Unrolled:
                 return layer.Nonzeros <= MaxUnrolledWeights && layer.LongestRow <= MaxUnrolledRow
-                    ? (LayerKernel.Unrolled, Requested, false)
+                    ? (LayerKernel.Unrolled, requested, false)
                     : (LayerKernel.SparseRows, "Unrolled was asked for, but " + (layer.Nonzeros > MaxUnrolledWeights
                         ? Count(layer.Nonzeros) + " nonzero weights are more than the " + Count(MaxUnrolledWeights) + " that are unrolled"
                         : "its longest row has " + Count(layer.LongestRow) + " nonzero weights, more than the " + Count(MaxUnrolledRow) + " a row may have to be unrolled"), true);
             case KernelRequest.SparseRows:
-                return (LayerKernel.SparseRows, Requested, false);
+                return (LayerKernel.SparseRows, requested, false);
             case KernelRequest.DenseSimd:
-                return (LayerKernel.DenseSimd, Requested, false);
+                return (LayerKernel.DenseSimd, requested, false);
             case KernelRequest.BlockSparse:
-                return (LayerKernel.BlockSparse, Requested, false);
+                return (LayerKernel.BlockSparse, requested, false);
             case KernelRequest.SparseColumns:
-                return (LayerKernel.SparseColumns, Requested, false);
+                return (LayerKernel.SparseColumns, requested, false);
             case KernelRequest.SparseWindows:
                 return layer.Windows.Blocks > 0
-                    ? (LayerKernel.SparseWindows, Requested, false)
+                    ? (LayerKernel.SparseWindows, requested, false)
                     : (LayerKernel.SparseRows, "SparseWindows was asked for, but a window needs at least 8 inputs and a block 8 outputs, and this layer has " + Count(layer.InputSpan) + " → " + Count(layer.Outputs), false);
         }
 

@@ -21,7 +21,7 @@ namespace Prunet.Generator.Planning;
 /// </summary>
 internal static class NetworkPlanner
 {
-    public static NetworkPlan Plan(PrunedModel model, KernelRequest request, bool straightLine = true)
+    public static NetworkPlan Plan(PrunedModel model, KernelRequest request, bool straightLine = true, bool kernelFromProject = false)
     {
         IReadOnlyList<DenseLayer> layers = model.Layers;
         int count = layers.Count;
@@ -175,7 +175,7 @@ internal static class NetworkPlanner
         {
             int k = layer.Number - 1;
             bool inputsOftenZero = k > first && layers[k - 1].Activation == Activation.Relu;
-            (LayerKernel kernel, string reason, bool refused) = KernelChoice.Choose(request, layer, inputsOftenZero, small);
+            (LayerKernel kernel, string reason, bool refused) = KernelChoice.Choose(request, layer, inputsOftenZero, small, kernelFromProject);
             if (refused)
             {
                 warnings.Add(new PlanWarning(k + 1, layer.Nonzeros, layer.LongestRow));

@@ -97,7 +97,7 @@ namespace Prunet.Generated
         // Layer 1 of 2: dense 6 → 12, relu.
         // Model file: 32 of 72 weights nonzero (55.6% sparse).
         // Computed: 5 → 12, 32 multiply-adds; 1 input never read.
-        // Kernel: BlockSparse (requested by Kernel or PrunetDefaultKernel).
+        // Kernel: BlockSparse (Kernel = PrunedNetworkKernel.BlockSparse on the attribute).
         /// <summary>
         /// The kept blocks of outputs 0 to 7 of Layer1: for each block of 8 outputs, for each input
         /// with a nonzero weight into it, the 8 weights from that input (3 blocks; pruned blocks are absent).
@@ -222,7 +222,7 @@ namespace Prunet.Generated
         // Layer 2 of 2: dense 12 → 3, softmax.
         // Model file: 29 of 36 weights nonzero (19.4% sparse).
         // Computed: 12 → 3, 29 multiply-adds.
-        // Kernel: BlockSparse (requested by Kernel or PrunetDefaultKernel).
+        // Kernel: BlockSparse (Kernel = PrunedNetworkKernel.BlockSparse on the attribute).
         /// <summary>The nonzero weights of outputs 0 to 2 of Layer2 (fewer than 8 outputs: no whole block), row after row.</summary>
         private static ReadOnlySpan<float> Layer2TailWeights => new float[]
         {

@@ -97,7 +97,7 @@ namespace Prunet.Generated
         // Layer 1 of 2: dense 4 → 3, sigmoid.
         // Model file: 12 of 12 weights nonzero (0.0% sparse).
         // Computed: 4 → 3, 12 multiply-adds.
-        // Kernel: DenseSimd (requested by Kernel or PrunetDefaultKernel).
+        // Kernel: DenseSimd (Kernel = PrunedNetworkKernel.DenseSimd on the attribute).
         /// <summary>The weights of outputs 0 to 2 of Layer1 (fewer than 8 outputs: no whole block), row-major, pruned weights as zeros.</summary>
         private static ReadOnlySpan<float> Layer1TailWeights => new float[] { 0.1f, 0.2f, 0.3f, 0.4f, -0.5f, 0.6f, -0.7f, 0.8f, 0.9f, -1f, 1.1f, -1.2f };
 
@@ -136,7 +136,7 @@ namespace Prunet.Generated
         // Layer 2 of 2: dense 3 → 3, linear.
         // Model file: 7 of 9 weights nonzero (22.2% sparse).
         // Computed: 3 → 3, 9 multiply-adds (7 nonzero weights and 2 zeros this kernel stores).
-        // Kernel: DenseSimd (requested by Kernel or PrunetDefaultKernel).
+        // Kernel: DenseSimd (Kernel = PrunedNetworkKernel.DenseSimd on the attribute).
         /// <summary>The weights of outputs 0 to 2 of Layer2 (fewer than 8 outputs: no whole block), row-major, pruned weights as zeros.</summary>
         private static ReadOnlySpan<float> Layer2TailWeights => new float[] { 1f, 0f, -1f, 0.5f, 0.5f, 0.5f, -2f, 1f, 0f };
 

@@ -89,7 +89,7 @@ namespace Prunet.Generated
         // Layer 1 of 3: dense 6 → 5, leaky_relu (alpha 0.1f).
         // Model file: 7 of 30 weights nonzero (76.7% sparse).
         // Computed: 5 → 4, 7 multiply-adds; 1 input never read; 1 constant neuron folded into the next layer's biases (no incoming weights).
-        // Kernel: SparseRows (requested by Kernel or PrunetDefaultKernel).
+        // Kernel: SparseRows (Kernel = PrunedNetworkKernel.SparseRows on the attribute).
         /// <summary>The nonzero weights of Layer1, row after row.</summary>
         private static ReadOnlySpan<float> Layer1Weights => new float[] { 0.5f, -0.25f, 1.5f, 0.125f, -2f, 0.75f, 3f };
 
@@ -134,7 +134,7 @@ namespace Prunet.Generated
         // Layer 2 of 3: dense 5 → 4, tanh.
         // Model file: 10 of 20 weights nonzero (50.0% sparse).
         // Computed: 4 → 3, 6 multiply-adds; 1 input never read; 1 neuron removed (no outgoing weights).
-        // Kernel: SparseRows (requested by Kernel or PrunetDefaultKernel).
+        // Kernel: SparseRows (Kernel = PrunedNetworkKernel.SparseRows on the attribute).
         /// <summary>The nonzero weights of Layer2, row after row.</summary>
         private static ReadOnlySpan<float> Layer2Weights => new float[] { 1f, -1f, 2f, 0.25f, 0.125f, -0.75f };
 
@@ -179,7 +179,7 @@ namespace Prunet.Generated
         // Layer 3 of 3: dense 4 → 1, linear.
         // Model file: 3 of 4 weights nonzero (25.0% sparse).
         // Computed: 3 → 1, 3 multiply-adds; 1 input never read.
-        // Kernel: SparseRows (requested by Kernel or PrunetDefaultKernel).
+        // Kernel: SparseRows (Kernel = PrunedNetworkKernel.SparseRows on the attribute).
         /// <summary>The nonzero weights of Layer3, row after row.</summary>
         private static ReadOnlySpan<float> Layer3Weights => new float[] { 0.5f, -1f, 0.25f };
 

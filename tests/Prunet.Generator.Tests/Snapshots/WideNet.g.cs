@@ -96,7 +96,7 @@ namespace Prunet.Generated
             // Layer 1 of 2: dense 3 → 41, tanh.
             // Model file: 112 of 123 weights nonzero (8.9% sparse).
             // Computed: 3 → 41, 123 multiply-adds (112 nonzero weights and 11 zeros this kernel stores).
-            // Kernel: DenseSimd (requested by Kernel or PrunetDefaultKernel).
+            // Kernel: DenseSimd (Kernel = PrunedNetworkKernel.DenseSimd on the attribute).
             // Outputs in 6 vectors of 8 (the last one's lanes 1 to 7 are not outputs).
             float h1_0, h1_1, h1_2, h1_3, h1_4, h1_5, h1_6, h1_7, h1_8, h1_9, h1_10, h1_11, h1_12, h1_13, h1_14, h1_15, h1_16, h1_17, h1_18, h1_19, h1_20, h1_21, h1_22, h1_23, h1_24, h1_25, h1_26, h1_27, h1_28, h1_29, h1_30, h1_31, h1_32, h1_33, h1_34, h1_35, h1_36, h1_37, h1_38, h1_39, h1_40;
             {
@@ -181,7 +181,7 @@ namespace Prunet.Generated
             // Layer 2 of 2: dense 41 → 2, linear.
             // Model file: 73 of 82 weights nonzero (11.0% sparse).
             // Computed: 41 → 2, 82 multiply-adds (73 nonzero weights and 9 zeros this kernel stores).
-            // Kernel: DenseSimd (requested by Kernel or PrunetDefaultKernel).
+            // Kernel: DenseSimd (Kernel = PrunedNetworkKernel.DenseSimd on the attribute).
             // Outputs in 1 vector of 8 (the last one's lanes 2 to 7 are not outputs).
             Vector256<float> v2_0;
             {
