@@ -144,4 +144,30 @@ public sealed class EquivalenceTests(ITestOutputHelper log)
             }
         }
     }
+
+    [Fact]
+    public void AStraightLineNetworkTooLargeForScalarTermsHasAPerLayerScalarTwin()
+    {
+        // 64-32-10 dense: vectors in one method, and for CPUs without them one method per layer
+        // (ScalarPathTests runs that path).
+        PrunedModel model = RandomNetworks.Mlp(new Random(19), new[] { 64, 32, 10 }, 0.0);
+        NetworkClass[] classes = { NetworkSources.Variant("Wide", "wide.model.json", "Auto", classifier: true) };
+        GeneratorRun run = GeneratorHarness.Run(NetworkSources.For(classes), ("/p/wide.model.json", model.ToJson()));
+        Assert.Empty(run.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(GeneratorHarness.Describe));
+        string source = run.Source(NetworkSources.Namespace + ".Wide.g.cs");
+        Assert.Contains("private static void ForwardVector(", source);
+        Assert.Contains("one method per layer (too many weights for straight-line scalar code)", source);
+        Assert.Contains("private static void Layer1(", source);
+        using LoadedAssembly assembly = GeneratorHarness.Load(GeneratorHarness.Emit(run.Output));
+        var rng = new Random(20);
+        for (int row = 0; row < 8; row++)
+        {
+            float[] input = RandomNetworks.Values(rng, 64, 0f, 16f);
+            var expected = new float[10];
+            var actual = new float[10];
+            model.Predict(input, expected);
+            assembly.Predict("Wide", input, actual);
+            Assert.True(OutputAgreement.Agrees(actual, expected, out string why), "row " + row + ": " + why);
+        }
+    }
 }

@@ -293,11 +293,18 @@ public sealed class PlanningTests
         // Kernels that straight-line code does not have, and networks too large for it, keep one method per layer.
         Assert.False(Plan(tiny, Planning.KernelRequest.SparseRows, straightLine: true).StraightLine);
         Assert.True(Plan(tiny, Planning.KernelRequest.DenseSimd, straightLine: true).StraightLine);
-        PrunedModel large = RandomNetworks.Mlp(new Random(7), new[] { 64, 32, 10 }, 0.0);
-        Assert.False(Plan(large, straightLine: true).StraightLine); // 2,368 weights
-        // A forced DenseSimd multiplies the zeros it stores: about 950 nonzero weights, 2,368 multiply-adds.
-        PrunedModel stored = sparse;
-        Assert.True(Plan(stored, Planning.KernelRequest.Unrolled, straightLine: true).StraightLine);
+        // 64-32-10 dense fits as vectors; its scalar twin (2,368 terms) is one method per layer.
+        Planning.NetworkPlan dense = Plan(RandomNetworks.Mlp(new Random(7), new[] { 64, 32, 10 }, 0.0), straightLine: true);
+        Assert.True(dense.StraightLine);
+        Assert.True(dense.ScalarTwinPerLayer);
+        Assert.False(plan.ScalarTwinPerLayer);
+        PrunedModel large = RandomNetworks.Mlp(new Random(7), new[] { 100, 60, 10 }, 0.0);
+        Assert.False(Plan(large, straightLine: true).StraightLine); // 6,600 weights
+        // Unrolled layers have at most 1,024 terms in all: forced Unrolled on 64-32-10 dense is not straight-line.
+        Assert.False(Plan(RandomNetworks.Mlp(new Random(7), new[] { 64, 32, 10 }, 0.0), Planning.KernelRequest.Unrolled, straightLine: true).StraightLine);
+        // A forced DenseSimd multiplies the zeros it stores: about 2,000 nonzero weights, 6,600 multiply-adds.
+        PrunedModel stored = RandomNetworks.Mlp(new Random(8), new[] { 100, 60, 10 }, 0.7);
         Assert.False(Plan(stored, Planning.KernelRequest.DenseSimd, straightLine: true).StraightLine);
+        Assert.True(Plan(sparse, Planning.KernelRequest.Unrolled, straightLine: true).StraightLine);
     }
 }

@@ -25,6 +25,7 @@ public sealed class ScalarPathTests
             RandomNetworks.Mlp(new Random(15), new[] { 21, 41, 3 }, 0.0), // DenseSimd: a pass over 4 blocks, a single block, a tail row
             RandomNetworks.BlockPruned(new Random(16)), // Auto: BlockSparse and SparseColumns
             RandomNetworks.BlockPruned(new Random(17)),
+            RandomNetworks.Mlp(new Random(18), new[] { 64, 32, 10 }, 0.0), // straight-line vectors, scalar twin one method per layer
         };
         string[] kernels = NetworkSources.Variants;
         var classes = new List<NetworkClass>();

@@ -46,7 +46,7 @@ namespace Prunet
         public PrunedNetworkKernel Kernel { get; set; }
 
         /// <summary>
-        /// True (the default): a network small enough to be straight-line code (at most 1,024 multiply-adds,
+        /// True (the default): a network small enough to be straight-line code (at most 2,560 multiply-adds,
         /// every layer Unrolled or DenseSimd) is one method with every activation in a local, which removes
         /// the per-layer calls and scratch spans that dominate its time. False: one method per layer, always.
         /// </summary>

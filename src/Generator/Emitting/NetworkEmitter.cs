@@ -186,13 +186,26 @@ internal static class NetworkEmitter
         if (plan.StraightLine)
         {
             StraightLineEmitter.Emit(w, plan, helpers, layer => EmitLayerComment(w, plan, layer));
+            if (!plan.ScalarTwinPerLayer)
+            {
+                w.Line();
+                EmitHelpers(w, helpers, model.Task == ModelTask.Classification);
+                w.Close();
+                return;
+            }
+
+            // Too many weights for one scalar straight-line method: the scalar twin is the usual
+            // one method per layer, each with its own scalar path.
             w.Line();
-            EmitHelpers(w, helpers, model.Task == ModelTask.Classification);
-            w.Close();
-            return;
+            w.Line("/// <summary>The same network for CPUs without 256-bit vectors, one method per layer (too many weights for straight-line scalar code).</summary>");
+            EmitForward(w, plan, "private static void ForwardScalar");
+        }
+        else
+        {
+            w.Line("/// <summary>One prediction; the caller has checked the lengths. Scratch space is on the stack.</summary>");
+            EmitForward(w, plan, "public static void Forward");
         }
 
-        EmitForward(w, plan);
         if (!plan.ReadsInputDirectly && plan.UsedInputs.Length > 0)
         {
             w.Line();
@@ -236,11 +249,10 @@ internal static class NetworkEmitter
         w.Close();
     }
 
-    private static void EmitForward(SourceWriter w, NetworkPlan plan)
+    private static void EmitForward(SourceWriter w, NetworkPlan plan, string signature)
     {
-        w.Line("/// <summary>One prediction; the caller has checked the lengths. Scratch space is on the stack.</summary>");
         w.OptimizedMethod();
-        w.Open("public static void Forward(" + ReadOnlySpan + " input, " + Span + " output)");
+        w.Open(signature + "(" + ReadOnlySpan + " input, " + Span + " output)");
         string current;
         if (plan.ReadsInputDirectly)
         {

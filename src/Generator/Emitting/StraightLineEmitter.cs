@@ -45,9 +45,12 @@ internal static class StraightLineEmitter
         w.Line();
         w.Line("/// <summary>Straight-line code, every activation in a local; in DenseSimd layers eight outputs per 256-bit vector.</summary>");
         EmitMethod(w, plan, "private static void ForwardVector", vector: true, helpers, layerComment);
-        w.Line();
-        w.Line("/// <summary>The same network for CPUs without 256-bit vectors: every layer as scalar terms.</summary>");
-        EmitMethod(w, plan, "private static void ForwardScalar", vector: false, helpers, layer => w.Line("// Layer " + layer.Number + ": " + layer.Inputs + " → " + layer.Outputs + "."));
+        if (!plan.ScalarTwinPerLayer)
+        {
+            w.Line();
+            w.Line("/// <summary>The same network for CPUs without 256-bit vectors: every layer as scalar terms.</summary>");
+            EmitMethod(w, plan, "private static void ForwardScalar", vector: false, helpers, layer => w.Line("// Layer " + layer.Number + ": " + layer.Inputs + " → " + layer.Outputs + "."));
+        }
     }
 
     /// <summary>What a layer hands to the next: one expression per value, or vectors of eight values.</summary>

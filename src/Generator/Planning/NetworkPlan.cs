@@ -106,6 +106,27 @@ internal sealed class NetworkPlan
     /// </summary>
     public bool StraightLine { get; }
 
+    /// <summary>
+    /// True for a straight-line network with vector layers whose scalar twin (every weight a term)
+    /// would pass <see cref="KernelChoice.StraightLineTerms"/>: CPUs without 256-bit vectors then
+    /// run it with one method per layer.
+    /// </summary>
+    public bool ScalarTwinPerLayer
+    {
+        get
+        {
+            long nonzeros = 0;
+            bool vectors = false;
+            foreach (LayerPlan layer in Layers)
+            {
+                nonzeros += layer.Nonzeros;
+                vectors |= layer.Kernel == LayerKernel.DenseSimd;
+            }
+
+            return StraightLine && vectors && nonzeros > KernelChoice.StraightLineTerms;
+        }
+    }
+
     /// <summary>Things the user asked for that the plan could not do (reported as warnings).</summary>
     public IReadOnlyList<PlanWarning> Warnings { get; }
 

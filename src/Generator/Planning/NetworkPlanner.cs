@@ -170,7 +170,7 @@ internal static class NetworkPlanner
             && (request == KernelRequest.Auto || request == KernelRequest.Unrolled || request == KernelRequest.DenseSimd);
         var plans = new List<LayerPlan>();
         var warnings = new List<PlanWarning>();
-        long executed = 0;
+        long executed = 0, unrolledTerms = 0;
         foreach (LayerPlan layer in counted)
         {
             int k = layer.Number - 1;
@@ -185,10 +185,12 @@ internal static class NetworkPlanner
             var chosen = new LayerPlan(k + 1, layer.IsLast, layer.Original, layer.Inputs, layer.Outputs, layer.Weights, layer.Bias, layer.RemovedNeurons, layer.FoldedNeurons, kernel, reason, inputIndices);
             plans.Add(chosen);
             executed += chosen.ExecutedMultiplyAdds;
+            unrolledTerms += kernel == LayerKernel.Unrolled ? chosen.Nonzeros : 0;
         }
 
         // A forced DenseSimd counts the zeros it multiplies, so the network may still be too large.
-        bool straight = small && executed <= KernelChoice.StraightLineMultiplyAdds
+        // And its unrolled layers must stay within what the JIT optimises in one method.
+        bool straight = small && executed <= KernelChoice.StraightLineMultiplyAdds && unrolledTerms <= KernelChoice.StraightLineTerms
             && plans.TrueForAll(p => p.Kernel == LayerKernel.Unrolled || p.Kernel == LayerKernel.DenseSimd);
 
         float[]? shift = null;
