@@ -158,6 +158,7 @@ public sealed class EquivalenceTests(ITestOutputHelper log)
         Assert.Contains("private static void ForwardVector(", source);
         Assert.Contains("one method per layer (too many weights for straight-line scalar code)", source);
         Assert.Contains("private static void Layer1(", source);
+        Assert.Contains("// Softmax in the vectors", source); // and its Exp, checked by the agreement below
         using LoadedAssembly assembly = GeneratorHarness.Load(GeneratorHarness.Emit(run.Output));
         var rng = new Random(20);
         for (int row = 0; row < 8; row++)

@@ -443,6 +443,33 @@ internal static class NetworkEmitter
             w.Close();
         }
 
+        if (helpers.Contains("VectorExp"))
+        {
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// e^x for x ≤ 0 (a softmax's inputs less their largest), within about 2 units in the last place:");
+            w.Line("/// e^x = 2^k · e^r with k = round(x / ln 2), r = x − k ln 2 (ln 2 in two parts), e^r by its Taylor");
+            w.Line("/// series to r^7 (|r| ≤ 0.35: error below 1e-8), 2^k added to the exponent bits. Below −87.3 (where");
+            w.Line("/// e^x is not a normal float) it gives about 1e-38, and −∞ gives the same, not 0.");
+            w.Line("/// </summary>");
+            w.Line(Inline);
+            w.Open("private static " + Vector256Float + " Exp(" + Vector256Float + " x)");
+            w.Line("x = Vector256.Max(x, Vector256.Create(-87.33654f));");
+            w.Line(Vector256Float + " k = Vector256.Floor(MultiplyAdd(x, Vector256.Create(1.442695f), Vector256.Create(0.5f)));");
+            w.Line(Vector256Float + " r = MultiplyAdd(k, Vector256.Create(-0.693145751953125f), x);");
+            w.Line("r = MultiplyAdd(k, Vector256.Create(-1.4286068e-06f), r);");
+            w.Line(Vector256Float + " p = MultiplyAdd(Vector256.Create(1f / 5040f), r, Vector256.Create(1f / 720f));");
+            w.Line("p = MultiplyAdd(p, r, Vector256.Create(1f / 120f));");
+            w.Line("p = MultiplyAdd(p, r, Vector256.Create(1f / 24f));");
+            w.Line("p = MultiplyAdd(p, r, Vector256.Create(1f / 6f));");
+            w.Line("p = MultiplyAdd(p, r, Vector256.Create(0.5f));");
+            w.Line("p = MultiplyAdd(p, r, " + Vector256Float + ".One);");
+            w.Line("p = MultiplyAdd(p, r, " + Vector256Float + ".One);");
+            w.Line("return (p.AsInt32() + (Vector256.ConvertToInt32(k) << 23)).AsSingle();");
+            w.Close();
+            helpers.Add("MultiplyAdd");
+        }
+
         if (helpers.Contains("Window"))
         {
             w.Line();
