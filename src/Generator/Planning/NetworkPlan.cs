@@ -183,6 +183,33 @@ internal sealed class LayerPlan
         Blocks = BlockStructure.Of(weights, outputs, inputs);
     }
 
+    private LayerPlan(LayerPlan counted, LayerKernel kernel, string kernelReason, int[]? inputIndices)
+    {
+        InputIndices = inputIndices;
+        Number = counted.Number;
+        IsLast = counted.IsLast;
+        Original = counted.Original;
+        Inputs = counted.Inputs;
+        Outputs = counted.Outputs;
+        Weights = counted.Weights;
+        Bias = counted.Bias;
+        RemovedNeurons = counted.RemovedNeurons;
+        FoldedNeurons = counted.FoldedNeurons;
+        Kernel = kernel;
+        KernelReason = kernelReason;
+        Nonzeros = counted.Nonzeros;
+        LongestRow = counted.LongestRow;
+        Blocks = counted.Blocks;
+        // The windows depend on the input positions: packed already only if those are the same.
+        _windows = ReferenceEquals(inputIndices, counted.InputIndices) ? counted._windows : null;
+    }
+
+    /// <summary>
+    /// The same layer with its kernel chosen: the counts, blocks and (for the same input
+    /// positions) windows the choice looked at are kept, not computed again.
+    /// </summary>
+    public LayerPlan WithKernel(LayerKernel kernel, string kernelReason, int[]? inputIndices) => new(this, kernel, kernelReason, inputIndices);
+
     /// <summary>Position in the model file, from 1.</summary>
     public int Number { get; }
 

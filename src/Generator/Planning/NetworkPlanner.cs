@@ -182,7 +182,7 @@ internal static class NetworkPlanner
             }
 
             int[]? inputIndices = kernel != LayerKernel.DenseSimd ? layer.InputIndices : null;
-            var chosen = new LayerPlan(k + 1, layer.IsLast, layer.Original, layer.Inputs, layer.Outputs, layer.Weights, layer.Bias, layer.RemovedNeurons, layer.FoldedNeurons, kernel, reason, inputIndices);
+            LayerPlan chosen = layer.WithKernel(kernel, reason, inputIndices);
             plans.Add(chosen);
             executed += chosen.ExecutedMultiplyAdds;
             unrolledTerms += kernel == LayerKernel.Unrolled ? chosen.Nonzeros : 0;
