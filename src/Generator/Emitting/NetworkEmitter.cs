@@ -415,6 +415,7 @@ internal static class NetworkEmitter
         if (helpers.Contains("Softmax"))
         {
             helpers.Add("VectorExp");
+            helpers.Add("MaxAcross");
             w.Line();
             w.Line("/// <summary>Softmax in place, with the largest value subtracted first so that Exp cannot overflow.</summary>");
             w.OptimizedMethod();
@@ -428,10 +429,7 @@ internal static class NetworkEmitter
             w.Line("z.CopyTo(lanes);");
             w.Line(RefTo("float", "l", "lanes"));
             w.Line(Vector256Float + " a = Vector256.LoadUnsafe(ref l), b = Vector256.LoadUnsafe(ref l, 8);");
-            w.Line(Vector256Float + " peak = Vector256.Max(a, b);");
-            w.Line("peak = Vector256.Max(peak, Vector256.Shuffle(peak, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3)));");
-            w.Line("peak = Vector256.Max(peak, Vector256.Shuffle(peak, Vector256.Create(2, 3, 0, 1, 6, 7, 4, 5)));");
-            w.Line("peak = Vector256.Max(peak, Vector256.Shuffle(peak, Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6)));");
+            w.Line(Vector256Float + " peak = MaxAcross(Vector256.Max(a, b));");
             w.Line("a = Exp(a - peak);");
             w.Line("b = Exp(b - peak);");
             w.Line(Vector256Float + " sum = Vector256.Create(Vector256.Sum(a + b));");
@@ -463,6 +461,18 @@ internal static class NetworkEmitter
             w.Line(Inline);
             w.Open("private static float MultiplyAdd(float a, float b, float c)");
             w.Line("return Fma.IsSupported ? MathF.FusedMultiplyAdd(a, b, c) : (a * b) + c;");
+            w.Close();
+        }
+
+        if (helpers.Contains("MaxAcross"))
+        {
+            w.Line();
+            w.Line("/// <summary>The largest of the 8 lanes, in every lane: three shuffles (vpermps), each halving the lanes to compare.</summary>");
+            w.Line(Inline);
+            w.Open("private static " + Vector256Float + " MaxAcross(" + Vector256Float + " v)");
+            w.Line("v = Vector256.Max(v, Vector256.Shuffle(v, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3)));");
+            w.Line("v = Vector256.Max(v, Vector256.Shuffle(v, Vector256.Create(2, 3, 0, 1, 6, 7, 4, 5)));");
+            w.Line("return Vector256.Max(v, Vector256.Shuffle(v, Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6)));");
             w.Close();
         }
 

@@ -410,6 +410,7 @@ internal static class StraightLineEmitter
     private static void EmitVectorSoftmax(SourceWriter w, LayerPlan layer, List<string> vectors, HashSet<string> helpers)
     {
         helpers.Add("VectorExp");
+        helpers.Add("MaxAcross");
         w.Line("// Softmax in the vectors" + (layer.Outputs % Width == 0 ? "." : ": the lanes past the outputs count as -infinity, so that their exponential is 0."));
         int partial = layer.Outputs % Width;
         if (partial != 0)
@@ -425,10 +426,7 @@ internal static class StraightLineEmitter
             peak = "Vector256.Max(" + peak + ", " + vectors[b] + ")";
         }
 
-        w.Line(Vector256Float + " peak = " + peak + ";");
-        w.Line("peak = Vector256.Max(peak, Vector256.Shuffle(peak, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3)));");
-        w.Line("peak = Vector256.Max(peak, Vector256.Shuffle(peak, Vector256.Create(2, 3, 0, 1, 6, 7, 4, 5)));");
-        w.Line("peak = Vector256.Max(peak, Vector256.Shuffle(peak, Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6)));");
+        w.Line(Vector256Float + " peak = MaxAcross(" + peak + ");");
         foreach (string v in vectors)
         {
             w.Line(v + " = Exp(" + v + " - peak);");

@@ -165,10 +165,7 @@ namespace Prunet.Generated
                 z.CopyTo(lanes);
                 ref float l = ref MemoryMarshal.GetReference(lanes);
                 Vector256<float> a = Vector256.LoadUnsafe(ref l), b = Vector256.LoadUnsafe(ref l, 8);
-                Vector256<float> peak = Vector256.Max(a, b);
-                peak = Vector256.Max(peak, Vector256.Shuffle(peak, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3)));
-                peak = Vector256.Max(peak, Vector256.Shuffle(peak, Vector256.Create(2, 3, 0, 1, 6, 7, 4, 5)));
-                peak = Vector256.Max(peak, Vector256.Shuffle(peak, Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6)));
+                Vector256<float> peak = MaxAcross(Vector256.Max(a, b));
                 a = Exp(a - peak);
                 b = Exp(b - peak);
                 Vector256<float> sum = Vector256.Create(Vector256.Sum(a + b));
@@ -193,6 +190,15 @@ namespace Prunet.Generated
             {
                 z[j] /= total;
             }
+        }
+
+        /// <summary>The largest of the 8 lanes, in every lane: three shuffles (vpermps), each halving the lanes to compare.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<float> MaxAcross(Vector256<float> v)
+        {
+            v = Vector256.Max(v, Vector256.Shuffle(v, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3)));
+            v = Vector256.Max(v, Vector256.Shuffle(v, Vector256.Create(2, 3, 0, 1, 6, 7, 4, 5)));
+            return Vector256.Max(v, Vector256.Shuffle(v, Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6)));
         }
 
         /// <summary>
