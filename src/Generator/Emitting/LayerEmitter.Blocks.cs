@@ -285,11 +285,7 @@ internal static partial class LayerEmitter
     /// </summary>
     private static void ScalarBlock(SourceWriter w, LayerPlan layer, HashSet<string> helpers, string start, string end, string index, string input, string offset, string weights = "block")
     {
-        for (int lane = 0; lane < Lanes; lane++)
-        {
-            w.Line("float s" + lane + " = " + At("bias", "b * " + Lanes + (lane == 0 ? string.Empty : " + " + lane)) + ";");
-        }
-
+        ScalarBlockSums(w);
         w.Open("for (int " + index + " = " + start + "; " + index + " < " + end + "; " + index + "++)");
         w.Line("float xi = " + input + ";");
         w.Line("ref float lanes = ref " + At(weights, offset) + ";");
@@ -299,6 +295,21 @@ internal static partial class LayerEmitter
         }
 
         w.Close();
+        ScalarBlockStore(w, layer, helpers);
+    }
+
+    /// <summary><c>float s0 = bias[b * 8] ... s7</c>: the eight sums of block b of the scalar paths, starting at the biases.</summary>
+    private static void ScalarBlockSums(SourceWriter w)
+    {
+        for (int lane = 0; lane < Lanes; lane++)
+        {
+            w.Line("float s" + lane + " = " + At("bias", "b * " + Lanes + (lane == 0 ? string.Empty : " + " + lane)) + ";");
+        }
+    }
+
+    /// <summary>Stores the eight sums of block b, ReLU applied (other activations come in a pass after).</summary>
+    private static void ScalarBlockStore(SourceWriter w, LayerPlan layer, HashSet<string> helpers)
+    {
         for (int lane = 0; lane < Lanes; lane++)
         {
             string z = "s" + lane;

@@ -85,11 +85,7 @@ internal static partial class LayerEmitter
             w.Close();
             w.Open("else");
             w.Open("for (int b = 0; b < " + blocks + "; b++)");
-            for (int lane = 0; lane < Lanes; lane++)
-            {
-                w.Line("float s" + lane + " = " + At("bias", "b * " + Lanes + (lane == 0 ? string.Empty : " + " + lane)) + ";");
-            }
-
+            ScalarBlockSums(w);
             w.Open("for (nint s = " + At("steps", "b") + "; s < " + At("steps", "b + 1") + "; s++)");
             w.Line("ref float window = ref " + At("xs", At("starts", "s")) + ";");
             w.Line("ref float ws = ref " + At("weights", "s * " + Lanes) + ";");
@@ -102,12 +98,7 @@ internal static partial class LayerEmitter
             }
 
             w.Close();
-            for (int lane = 0; lane < Lanes; lane++)
-            {
-                string z = "s" + lane;
-                w.Line(At("ys", "b * " + Lanes + (lane == 0 ? string.Empty : " + " + lane)) + " = " + (layer.Activation == Activation.Relu ? Activate(layer, z, helpers) : z) + ";");
-            }
-
+            ScalarBlockStore(w, layer, helpers);
             w.Close();
             w.Close();
             ActivationPass(w, layer, 0, whole, helpers, reluDone: true);
