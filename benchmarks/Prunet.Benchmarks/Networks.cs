@@ -27,6 +27,7 @@ namespace Prunet.Benchmarks;
 [PrunedNetwork("fashion-block-90.model.json", Kernel = PrunedNetworkKernel.SparseWindows)] internal static partial class FashionBlock90SparseWindows { }
 
 [PrunedNetwork("mpg.model.json")] internal static partial class MpgAuto { }
+[PrunedNetwork("mpg.model.json", StraightLine = false)] internal static partial class MpgAutoPerLayer { }
 [PrunedNetwork("mpg.model.json", Kernel = PrunedNetworkKernel.Unrolled)] internal static partial class MpgUnrolled { }
 [PrunedNetwork("mpg.model.json", Kernel = PrunedNetworkKernel.SparseRows)] internal static partial class MpgSparseRows { }
 [PrunedNetwork("mpg.model.json", Kernel = PrunedNetworkKernel.SparseColumns)] internal static partial class MpgSparseColumns { }
@@ -34,6 +35,7 @@ namespace Prunet.Benchmarks;
 [PrunedNetwork("mpg.model.json", Kernel = PrunedNetworkKernel.DenseSimd)] internal static partial class MpgDenseSimd { }
 
 [PrunedNetwork("digits-dense.model.json")] internal static partial class DigitsDenseAuto { }
+[PrunedNetwork("digits-dense.model.json", StraightLine = false)] internal static partial class DigitsDenseAutoPerLayer { }
 [PrunedNetwork("digits-dense.model.json", Kernel = PrunedNetworkKernel.Unrolled)] internal static partial class DigitsDenseUnrolled { }
 [PrunedNetwork("digits-dense.model.json", Kernel = PrunedNetworkKernel.SparseRows)] internal static partial class DigitsDenseSparseRows { }
 [PrunedNetwork("digits-dense.model.json", Kernel = PrunedNetworkKernel.SparseColumns)] internal static partial class DigitsDenseSparseColumns { }

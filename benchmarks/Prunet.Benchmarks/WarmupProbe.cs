@@ -18,8 +18,26 @@ internal static class WarmupProbe
         ["FashionBlock90Auto"] = (x, y) => FashionBlock90Auto.Predict(x, y),
         ["FashionBlock90DenseSimd"] = (x, y) => FashionBlock90DenseSimd.Predict(x, y),
         ["DigitsDenseAuto"] = (x, y) => DigitsDenseAuto.Predict(x, y),
+        ["DigitsDenseAutoPerLayer"] = (x, y) => DigitsDenseAutoPerLayer.Predict(x, y),
         ["MpgAuto"] = (x, y) => MpgAuto.Predict(x, y),
+        ["MpgAutoPerLayer"] = (x, y) => MpgAutoPerLayer.Predict(x, y),
+        // Not a network: the runtime's own first-call floor for vector code, the one thing every
+        // SIMD kernel pays in a fresh process whatever the generator emits.
+        ["OneVectorLoop"] = (x, y) => y[0] = OneVectorLoop(x),
     };
+
+    /// <summary>One loop of Vector256 multiply-adds over the input: about 20 lines of IL.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static float OneVectorLoop(float[] x)
+    {
+        var sum = System.Runtime.Intrinsics.Vector256<float>.Zero;
+        for (int i = 0; i + 8 <= x.Length; i += 8)
+        {
+            sum += System.Runtime.Intrinsics.Vector256.Create(x, i) * System.Runtime.Intrinsics.Vector256.Create(0.5f);
+        }
+
+        return System.Runtime.Intrinsics.Vector256.Sum(sum);
+    }
 
     public static int Run(string[] args)
     {
