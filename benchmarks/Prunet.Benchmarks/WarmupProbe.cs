@@ -46,7 +46,7 @@ internal static class WarmupProbe
             return Measure(args[1], args.Length > 2 && args[2] == "warm");
         }
 
-        Console.WriteLine("network | first call (µs, JIT included) | of which JIT (µs, methods compiled) | calls 2-100: median / worst (× steady) | steady state (ns)");
+        Console.WriteLine("network | first call (µs, JIT included) | of which JIT (µs, methods compiled) | calls 2-100: median / worst (× steady) | calls above 2× (call: × steady) | steady state (ns)");
         foreach (string mode in new[] { "cold", "warm" })
         {
             Console.WriteLine(mode == "cold" ? "-- fresh process" : "-- fresh process, after one call of another generated network (MpgSparseRows)");
@@ -123,8 +123,11 @@ internal static class WarmupProbe
         }
 
         double steady = Stopwatch.GetElapsedTime(s).TotalNanoseconds / Steady;
+        // Which calls were slower than 2× steady state: call 2 is usually one, reading back from
+        // memory the tables that the JIT compilations in between the first call's layers evicted.
+        string slow = string.Join(" ", Enumerable.Range(0, calls.Length).Where(n => calls[n] > 2 * steady).Select(n => (n + 2) + ":" + (calls[n] / steady).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "×"));
         Array.Sort(calls);
-        Console.WriteLine($"{name} | {first:0} | {jit:0} ({methods}) | {calls[49] / steady:0.0} / {calls[^1] / steady:0.0} | {steady:0}");
+        Console.WriteLine($"{name} | {first:0} | {jit:0} ({methods}) | {calls[49] / steady:0.0} / {calls[^1] / steady:0.0} | {(slow.Length == 0 ? "none" : slow)} | {steady:0}");
         GC.KeepAlive(output);
         return 0;
     }
