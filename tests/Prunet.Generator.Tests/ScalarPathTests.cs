@@ -8,14 +8,88 @@ using Prunet.Tests.Infrastructure;
 namespace Prunet.Tests;
 
 /// <summary>
-/// The scalar paths (no SIMD) are correct: generated code runs in a child process with
-/// DOTNET_EnableHWIntrinsic=0, where Vector256.IsHardwareAccelerated is false, and its outputs
-/// agree with the interpreter. In-process tests cover the SIMD paths of this machine.
+/// The code paths this machine's CPU would not take are correct too: generated code runs in a
+/// child process under settings that switch instruction sets off, and its outputs agree with the
+/// interpreter. In-process tests cover this machine's own paths.
+/// <list type="bullet">
+/// <item>DOTNET_EnableHWIntrinsic=0: Vector256.IsHardwareAccelerated is false, every scalar path;</item>
+/// <item>DOTNET_EnableAVX512=0: AVX2 without AVX-512, as on the machines that lack it (on an
+/// AVX-512 CPU the JIT otherwise encodes the same Vector256 code with AVX-512 instructions);</item>
+/// <item>DOTNET_PreferredVectorBitWidth=128: Avx2.IsSupported but Vector256.IsHardwareAccelerated
+/// false, a mix of the kernels' two kinds of test (SparseWindows asks for AVX2, the others for
+/// accelerated 256-bit vectors).</item>
+/// </list>
 /// </summary>
-public sealed class ScalarPathTests
+public sealed class ScalarPathTests : IClassFixture<ScalarPathTests.Probe>
 {
-    [Fact]
-    public void GeneratedCodeAgreesWithTheInterpreterWithoutHardwareIntrinsics()
+    private readonly Probe _probe;
+
+    public ScalarPathTests(Probe probe) => _probe = probe;
+
+    public static TheoryData<string, string, string> Settings => new()
+    {
+        // variable, value, what the child's first line must say: Vector256 accelerated, AVX2, AVX-512F
+        { "DOTNET_EnableHWIntrinsic", "0", "False False False" },
+        { "DOTNET_EnableAVX512", "0", "* * False" },
+        { "DOTNET_PreferredVectorBitWidth", "128", "False * *" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Settings))]
+    public void GeneratedCodeAgreesWithTheInterpreterWithInstructionSetsSwitchedOff(string variable, string value, string expectedIsa)
+    {
+        Probe probe = _probe;
+        var start = new ProcessStartInfo(DotnetHost(), "\"" + probe.Path + "\"") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment[variable] = value;
+        using Process process = Process.Start(start)!;
+        string stdout = process.StandardOutput.ReadToEnd();
+        string stderr = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(60_000), "the child process did not finish");
+        Assert.True(process.ExitCode == 0, "the child process failed: " + stderr);
+
+        string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] isa = lines[0].Trim().Split(' ');
+        string[] expected = expectedIsa.Split(' ');
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(expected[i] == "*" || expected[i] == isa[i], variable + "=" + value + " did not take effect: the child reports " + lines[0].Trim() + " (Vector256 accelerated, AVX2, AVX-512F)");
+        }
+
+        int line = 1;
+        for (int m = 0; m < probe.Models.Length; m++)
+        {
+            foreach (string k in NetworkSources.Variants)
+            {
+                float[] actual = lines[line++].Trim().Split(' ').Select(t => float.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+                for (int r = 0; r < 4; r++)
+                {
+                    PrunedModel model = probe.Models[m];
+                    var wanted = new float[model.OutputSize];
+                    model.Predict(probe.Inputs[m].AsSpan(r * model.InputSize, model.InputSize), wanted);
+                    Assert.True(OutputAgreement.Agrees(actual.AsSpan(r * wanted.Length, wanted.Length), wanted, out string why), variable + "=" + value + ", model " + m + ", kernel " + k + ", row " + r + ": " + why);
+                }
+            }
+        }
+    }
+
+    /// <summary>The probe program, compiled once for the theory's cases and deleted after the last.</summary>
+    public sealed class Probe : IDisposable
+    {
+        public Probe()
+        {
+            (Path, Models, Inputs) = Build();
+        }
+
+        public string Path { get; }
+
+        public PrunedModel[] Models { get; }
+
+        public float[][] Inputs { get; }
+
+        public void Dispose() => Directory.Delete(System.IO.Path.GetDirectoryName(Path)!, recursive: true);
+    }
+
+    private static (string Path, PrunedModel[] Models, float[][] Inputs) Build()
     {
         var models = new[]
         {
@@ -40,7 +114,7 @@ public sealed class ScalarPathTests
         // Rows 0 and 1 have about half their inputs exactly zero (the zero-skipping paths), rows 2 and 3 none.
         float[][] inputs = models.Select(m => RandomNetworks.ValuesWithZeros(rng, 2 * m.InputSize, -3, 3).Concat(RandomNetworks.Values(rng, 2 * m.InputSize, -3, 3)).ToArray()).ToArray();
         var program = new StringBuilder("using System;\nusing System.Globalization;\npublic static class Program\n{\n    public static void Main()\n    {\n");
-        program.Append("        Console.WriteLine(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated);\n");
+        program.Append("        Console.WriteLine(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated + \" \" + System.Runtime.Intrinsics.X86.Avx2.IsSupported + \" \" + System.Runtime.Intrinsics.X86.Avx512F.IsSupported);\n");
         for (int m = 0; m < models.Length; m++)
         {
             program.Append("        float[] in" + m + " = { " + string.Join(", ", inputs[m].Select(v => v.ToString("R", CultureInfo.InvariantCulture) + "f")) + " };\n");
@@ -57,40 +131,10 @@ public sealed class ScalarPathTests
         driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
         byte[] image = GeneratorHarness.Emit(output);
 
-        string directory = Directory.CreateTempSubdirectory("prunet-scalar-").FullName;
-        try
-        {
-            File.WriteAllBytes(Path.Combine(directory, "ScalarProbe.dll"), image);
-            File.WriteAllText(Path.Combine(directory, "ScalarProbe.runtimeconfig.json"), "{\"runtimeOptions\":{\"tfm\":\"net" + Environment.Version.Major + ".0\",\"framework\":{\"name\":\"Microsoft.NETCore.App\",\"version\":\"" + Environment.Version.Major + ".0.0\"}}}");
-            var start = new ProcessStartInfo(DotnetHost(), "\"" + Path.Combine(directory, "ScalarProbe.dll") + "\"") { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.Environment["DOTNET_EnableHWIntrinsic"] = "0";
-            using Process process = Process.Start(start)!;
-            string stdout = process.StandardOutput.ReadToEnd();
-            string stderr = process.StandardError.ReadToEnd();
-            Assert.True(process.WaitForExit(60_000), "the child process did not finish");
-            Assert.True(process.ExitCode == 0, "the child process failed: " + stderr);
-
-            string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal("False", lines[0].Trim()); // the SIMD path was really off
-            int line = 1;
-            for (int m = 0; m < models.Length; m++)
-            {
-                foreach (string k in kernels)
-                {
-                    float[] actual = lines[line++].Trim().Split(' ').Select(t => float.Parse(t, CultureInfo.InvariantCulture)).ToArray();
-                    for (int r = 0; r < 4; r++)
-                    {
-                        var expected = new float[models[m].OutputSize];
-                        models[m].Predict(inputs[m].AsSpan(r * models[m].InputSize, models[m].InputSize), expected);
-                        Assert.True(OutputAgreement.Agrees(actual.AsSpan(r * expected.Length, expected.Length), expected, out string why), "model " + m + ", kernel " + k + ", row " + r + ": " + why);
-                    }
-                }
-            }
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        string directory = Directory.CreateTempSubdirectory("prunet-isa-").FullName;
+        File.WriteAllBytes(Path.Combine(directory, "ScalarProbe.dll"), image);
+        File.WriteAllText(Path.Combine(directory, "ScalarProbe.runtimeconfig.json"), "{\"runtimeOptions\":{\"tfm\":\"net" + Environment.Version.Major + ".0\",\"framework\":{\"name\":\"Microsoft.NETCore.App\",\"version\":\"" + Environment.Version.Major + ".0.0\"}}}");
+        return (Path.Combine(directory, "ScalarProbe.dll"), models, inputs);
     }
 
     private static string DotnetHost()
