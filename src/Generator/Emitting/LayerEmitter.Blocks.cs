@@ -47,6 +47,7 @@ internal static partial class LayerEmitter
             w.Line("/// </summary>");
             FloatTable(w, name + "Weights", values);
             w.Line();
+            AlignedCopy(w, name + "Weights", helpers);
         }
 
         EmitTailTables(w, layer, dense: true);
@@ -57,7 +58,7 @@ internal static partial class LayerEmitter
         w.Line(RefTo("float", "ys", "y"));
         if (blocks > 0)
         {
-            w.Line(RefTo("float", "weights", name + "Weights"));
+            w.Line(RefToAligned("weights", name + "Weights"));
         }
 
         w.Line(RefTo("float", "bias", name + "Bias"));
@@ -205,6 +206,7 @@ internal static partial class LayerEmitter
             w.Line("/// </summary>");
             FloatTable(w, name + "Weights", values);
             w.Line();
+            AlignedCopy(w, name + "Weights", helpers);
             w.Line("/// <summary>The input each kept block of " + name + "Weights reads.</summary>");
             IntTable(w, columnType, name + "Columns", columns);
             w.Line();
@@ -221,7 +223,7 @@ internal static partial class LayerEmitter
         w.Line(RefTo("float", "ys", "y"));
         if (blocks > 0)
         {
-            w.Line(RefTo("float", "weights", name + "Weights"));
+            w.Line(RefToAligned("weights", name + "Weights"));
             w.Line(RefTo(columnType, "columns", name + "Columns"));
             w.Line(RefTo("int", "starts", name + "BlockStarts"));
         }

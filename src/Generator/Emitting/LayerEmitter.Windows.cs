@@ -29,6 +29,7 @@ internal static partial class LayerEmitter
             w.Line("/// </summary>");
             FloatTable(w, name + "WindowWeights", windows.Weights.ToList());
             w.Line();
+            AlignedCopy(w, name + "WindowWeights", helpers);
             w.Line("/// <summary>For each weight of " + name + "WindowWeights, the position (0 to 7) in its step's window of the input it reads.</summary>");
             IntTable(w, "byte", name + "WindowLanes", windows.Lanes.Select(l => (long)l).ToList());
             w.Line();
@@ -48,7 +49,7 @@ internal static partial class LayerEmitter
         w.Line(RefTo("float", "ys", "y"));
         if (blocks > 0)
         {
-            w.Line(RefTo("float", "weights", name + "WindowWeights"));
+            w.Line(RefToAligned("weights", name + "WindowWeights"));
             w.Line(RefTo("byte", "lanes", name + "WindowLanes"));
             w.Line(RefTo(startType, "starts", name + "WindowStarts"));
             w.Line(RefTo("int", "steps", name + "BlockSteps"));

@@ -503,6 +503,25 @@ internal static class NetworkEmitter
             helpers.Add("MultiplyAdd");
         }
 
+        if (helpers.Contains("Aligned"))
+        {
+            w.Line();
+            w.Line("/// <summary>A copy of the values in a pinned array (it never moves), starting at an address aligned to 32 bytes.</summary>");
+            w.Open("private static float[] AlignedCopy(ReadOnlySpan<float> values)");
+            w.Line("float[] store = GC.AllocateUninitializedArray<float>(values.Length + 7, pinned: true);");
+            w.Line("values.CopyTo(store.AsSpan(AlignedSkip(store)));");
+            w.Line("return store;");
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>The first value of <paramref name=\"store\"/> (from <see cref=\"AlignedCopy\"/>) that is aligned to 32 bytes.</summary>");
+            w.Line(Inline);
+            w.Line("private static ref float AlignedStart(float[] store) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(store), AlignedSkip(store));");
+            w.Line();
+            w.Line("/// <summary>How many floats from the start of the pinned array to the first address that is a multiple of 32 bytes.</summary>");
+            w.Line(Inline);
+            w.Line("private static int AlignedSkip(float[] store) => (int)((-Unsafe.ByteOffset(ref Unsafe.NullRef<float>(), ref MemoryMarshal.GetArrayDataReference(store)) & 31) / 4);");
+        }
+
         if (helpers.Contains("Window"))
         {
             w.Line();

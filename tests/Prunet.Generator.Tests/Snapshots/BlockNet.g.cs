@@ -108,6 +108,9 @@ namespace Prunet.Generated
             -1.0625f, -0.9375f, -0.8125f, -0.6875f, -0.5625f, -0.4375f, -0.3125f, -0.1875f,
         };
 
+        /// <summary>Layer1Weights, copied once to an address aligned to 32 bytes, so that no load of 8 weights crosses a cache line.</summary>
+        private static readonly float[] Layer1WeightsAligned = AlignedCopy(Layer1Weights);
+
         /// <summary>The input each kept block of Layer1Weights reads.</summary>
         private static ReadOnlySpan<byte> Layer1Columns => new byte[] { 0, 2, 5 };
 
@@ -130,7 +133,7 @@ namespace Prunet.Generated
         {
             ref float xs = ref MemoryMarshal.GetReference(x);
             ref float ys = ref MemoryMarshal.GetReference(y);
-            ref float weights = ref MemoryMarshal.GetReference(Layer1Weights);
+            ref float weights = ref AlignedStart(Layer1WeightsAligned);
             ref byte columns = ref MemoryMarshal.GetReference(Layer1Columns);
             ref int starts = ref MemoryMarshal.GetReference(Layer1BlockStarts);
             ref float bias = ref MemoryMarshal.GetReference(Layer1Bias);
@@ -377,6 +380,22 @@ namespace Prunet.Generated
             Vector256<float> p = MultiplyAdd(high, r2 * r2, low);
             return (p.AsInt32() + (shifted.AsInt32() << 23)).AsSingle();
         }
+
+        /// <summary>A copy of the values in a pinned array (it never moves), starting at an address aligned to 32 bytes.</summary>
+        private static float[] AlignedCopy(ReadOnlySpan<float> values)
+        {
+            float[] store = GC.AllocateUninitializedArray<float>(values.Length + 7, pinned: true);
+            values.CopyTo(store.AsSpan(AlignedSkip(store)));
+            return store;
+        }
+
+        /// <summary>The first value of <paramref name="store"/> (from <see cref="AlignedCopy"/>) that is aligned to 32 bytes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ref float AlignedStart(float[] store) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(store), AlignedSkip(store));
+
+        /// <summary>How many floats from the start of the pinned array to the first address that is a multiple of 32 bytes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int AlignedSkip(float[] store) => (int)((-Unsafe.ByteOffset(ref Unsafe.NullRef<float>(), ref MemoryMarshal.GetArrayDataReference(store)) & 31) / 4);
 
         /// <summary>a * b + c, fused where the CPU has FMA (a JIT-time constant).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
