@@ -58,7 +58,6 @@ internal static partial class LayerEmitter
         w.Line(RefTo("float", "ys", "y"));
         if (blocks > 0)
         {
-            w.Line(RefToAligned("weights", name + "Weights"));
         }
 
         w.Line(RefTo("float", "bias", name + "Bias"));
@@ -66,6 +65,7 @@ internal static partial class LayerEmitter
         {
             w.Line("// A JIT-time constant: the JIT compiles one branch and drops the other.");
             w.Open("if (Vector256.IsHardwareAccelerated)");
+            w.Line(RefToAligned("weights", name + "Weights"));
             w.Line("int b = 0;");
             if (blocks >= DenseGroup)
             {
@@ -150,6 +150,7 @@ internal static partial class LayerEmitter
 
             w.Close();
             w.Open("else");
+            w.Line(RefTo("float", "weights", name + "Weights"));
             w.Open("for (int b = 0; b < " + blocks + "; b++)");
             w.Line("ref float block = ref " + At("weights", "b * " + stride) + ";");
             ScalarBlock(w, layer, helpers, "0", inputs.ToString(System.Globalization.CultureInfo.InvariantCulture), "i", "Unsafe.Add(ref xs, i)", "i * " + Lanes);
@@ -223,7 +224,6 @@ internal static partial class LayerEmitter
         w.Line(RefTo("float", "ys", "y"));
         if (blocks > 0)
         {
-            w.Line(RefToAligned("weights", name + "Weights"));
             w.Line(RefTo(columnType, "columns", name + "Columns"));
             w.Line(RefTo("int", "starts", name + "BlockStarts"));
         }
@@ -233,6 +233,7 @@ internal static partial class LayerEmitter
         {
             w.Line("// A JIT-time constant: the JIT compiles one branch and drops the other.");
             w.Open("if (Vector256.IsHardwareAccelerated)");
+            w.Line(RefToAligned("weights", name + "Weights"));
             w.Open("for (int b = 0; b < " + blocks + "; b++)");
             w.Line("nint k = " + At("starts", "b") + ";");
             w.Line("nint end = " + At("starts", "b + 1") + ";");
@@ -256,6 +257,7 @@ internal static partial class LayerEmitter
             w.Close();
             w.Close();
             w.Open("else");
+            w.Line(RefTo("float", "weights", name + "Weights"));
             w.Open("for (int b = 0; b < " + blocks + "; b++)");
             ScalarBlock(w, layer, helpers, At("starts", "b"), At("starts", "b + 1"), "k", At("xs", At("columns", "k")), "k * " + Lanes, "weights");
             w.Close();

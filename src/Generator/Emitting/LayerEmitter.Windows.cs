@@ -49,7 +49,6 @@ internal static partial class LayerEmitter
         w.Line(RefTo("float", "ys", "y"));
         if (blocks > 0)
         {
-            w.Line(RefToAligned("weights", name + "WindowWeights"));
             w.Line(RefTo("byte", "lanes", name + "WindowLanes"));
             w.Line(RefTo(startType, "starts", name + "WindowStarts"));
             w.Line(RefTo("int", "steps", name + "BlockSteps"));
@@ -61,6 +60,7 @@ internal static partial class LayerEmitter
             helpers.Add("Window");
             w.Line("// A JIT-time constant: the JIT compiles one branch and drops the other.");
             w.Open("if (Avx2.IsSupported)");
+            w.Line(RefToAligned("weights", name + "WindowWeights"));
             w.Open("for (int b = 0; b < " + blocks + "; b++)");
             w.Line("nint s = " + At("steps", "b") + ";");
             w.Line("nint end = " + At("steps", "b + 1") + ";");
@@ -85,6 +85,7 @@ internal static partial class LayerEmitter
             w.Close();
             w.Close();
             w.Open("else");
+            w.Line(RefTo("float", "weights", name + "WindowWeights"));
             w.Open("for (int b = 0; b < " + blocks + "; b++)");
             ScalarBlockSums(w);
             w.Open("for (nint s = " + At("steps", "b") + "; s < " + At("steps", "b + 1") + "; s++)");

@@ -480,12 +480,13 @@ internal static class NetworkEmitter
         {
             w.Line();
             w.Line("/// <summary>");
-            w.Line("/// e^x for x ≤ 0 (a softmax's inputs less their largest), within about 2 units in the last place:");
-            w.Line("/// e^x = 2^k · e^r with k = round(x / ln 2), r = x − k ln 2 (ln 2 in two parts), e^r by its Taylor");
-            w.Line("/// series to r^7 (|r| ≤ 0.35: error below 1e-8), 2^k added to the exponent bits. Below −87.3 (where");
-            w.Line("/// e^x is not a normal float) it gives about 1e-38, and −∞ gives the same, not 0. Written for");
-            w.Line("/// latency, which is what a softmax waits on: k is rounded by adding 1.5 · 2^23 (its integer is then");
-            w.Line("/// in the low bits, no conversion), and the series is summed in pairs (Estrin), 3 multiply-adds deep instead of 7.");
+            w.Line("/// e^x for x ≤ 0 (a softmax's inputs less their largest), at most 1.75 units in the last place off");
+            w.Line("/// over [−87, 0] with FMA: e^x = 2^k · e^r with k = round(x / ln 2), r = x − k ln 2 (ln 2 in two parts),");
+            w.Line("/// e^r by its Taylor series to r^7 (|r| ≤ 0.35: error below 1e-8), 2^k added to the exponent bits.");
+            w.Line("/// Below −87.3 (where e^x is not a normal float) it gives about 1e-38, and −∞ gives the same, not 0.");
+            w.Line("/// Written for latency, which is what a softmax waits on: k is rounded by adding 1.5 · 2^23 (its integer");
+            w.Line("/// is then in the low bits, no conversion), and the series is summed in independent pairs (Estrin's");
+            w.Line("/// scheme), three multiply-adds deep instead of seven.");
             w.Line("/// </summary>");
             w.Line(Inline);
             w.Open("private static " + Vector256Float + " Exp(" + Vector256Float + " x)");
@@ -494,10 +495,13 @@ internal static class NetworkEmitter
             w.Line(Vector256Float + " k = shifted - Vector256.Create(12582912f);");
             w.Line(Vector256Float + " r = MultiplyAdd(k, Vector256.Create(-0.693145751953125f), x);");
             w.Line("r = MultiplyAdd(k, Vector256.Create(-1.4286068e-06f), r);");
+            w.Line("// e^r = (1 + r) + r²·(1/2 + r/6) + r⁴·((1/24 + r/120) + r²·(1/720 + r/5040))");
             w.Line(Vector256Float + " r2 = r * r;");
-            w.Line(Vector256Float + " low = MultiplyAdd(MultiplyAdd(Vector256.Create(1f / 6f), r, Vector256.Create(0.5f)), r2, r + " + Vector256Float + ".One);");
-            w.Line(Vector256Float + " high = MultiplyAdd(MultiplyAdd(Vector256.Create(1f / 5040f), r, Vector256.Create(1f / 720f)), r2, MultiplyAdd(Vector256.Create(1f / 120f), r, Vector256.Create(1f / 24f)));");
-            w.Line(Vector256Float + " p = MultiplyAdd(high, r2 * r2, low);");
+            w.Line(Vector256Float + " c01 = r + " + Vector256Float + ".One;");
+            w.Line(Vector256Float + " c23 = MultiplyAdd(Vector256.Create(1f / 6f), r, Vector256.Create(0.5f));");
+            w.Line(Vector256Float + " c45 = MultiplyAdd(Vector256.Create(1f / 120f), r, Vector256.Create(1f / 24f));");
+            w.Line(Vector256Float + " c67 = MultiplyAdd(Vector256.Create(1f / 5040f), r, Vector256.Create(1f / 720f));");
+            w.Line(Vector256Float + " p = MultiplyAdd(MultiplyAdd(c67, r2, c45), r2 * r2, MultiplyAdd(c23, r2, c01));");
             w.Line("return (p.AsInt32() + (shifted.AsInt32() << 23)).AsSingle();");
             w.Close();
             helpers.Add("MultiplyAdd");
@@ -506,20 +510,22 @@ internal static class NetworkEmitter
         if (helpers.Contains("Aligned"))
         {
             w.Line();
-            w.Line("/// <summary>A copy of the values in a pinned array (it never moves), starting at an address aligned to 32 bytes.</summary>");
-            w.Open("private static float[] AlignedCopy(ReadOnlySpan<float> values)");
-            w.Line("float[] store = GC.AllocateUninitializedArray<float>(values.Length + 7, pinned: true);");
-            w.Line("values.CopyTo(store.AsSpan(AlignedSkip(store)));");
-            w.Line("return store;");
+            w.Line("/// <summary>A copy of a table in a pinned array (it never moves), from its first address aligned to 32 bytes on.</summary>");
+            w.Open("private readonly struct AlignedTable");
+            w.Line("private readonly float[] _store;");
+            w.Line("private readonly int _start;");
+            w.Line();
+            w.Open("public AlignedTable(ReadOnlySpan<float> values)");
+            w.Line("_store = GC.AllocateUninitializedArray<float>(values.Length + 7, pinned: true);");
+            w.Line("// The array's address as a number, without unsafe code.");
+            w.Line("nint address = Unsafe.ByteOffset(ref Unsafe.NullRef<float>(), ref MemoryMarshal.GetArrayDataReference(_store));");
+            w.Line("_start = (int)((-address & 31) / sizeof(float));");
+            w.Line("values.CopyTo(_store.AsSpan(_start));");
             w.Close();
             w.Line();
-            w.Line("/// <summary>The first value of <paramref name=\"store\"/> (from <see cref=\"AlignedCopy\"/>) that is aligned to 32 bytes.</summary>");
-            w.Line(Inline);
-            w.Line("private static ref float AlignedStart(float[] store) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(store), AlignedSkip(store));");
-            w.Line();
-            w.Line("/// <summary>How many floats from the start of the pinned array to the first address that is a multiple of 32 bytes.</summary>");
-            w.Line(Inline);
-            w.Line("private static int AlignedSkip(float[] store) => (int)((-Unsafe.ByteOffset(ref Unsafe.NullRef<float>(), ref MemoryMarshal.GetArrayDataReference(store)) & 31) / 4);");
+            w.Line("/// <summary>The first value of the copy.</summary>");
+            w.Line("public ref float First => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_store), _start);");
+            w.Close();
         }
 
         if (helpers.Contains("Window"))

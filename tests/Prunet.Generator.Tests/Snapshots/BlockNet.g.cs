@@ -108,8 +108,8 @@ namespace Prunet.Generated
             -1.0625f, -0.9375f, -0.8125f, -0.6875f, -0.5625f, -0.4375f, -0.3125f, -0.1875f,
         };
 
-        /// <summary>Layer1Weights, copied once to an address aligned to 32 bytes, so that no load of 8 weights crosses a cache line.</summary>
-        private static readonly float[] Layer1WeightsAligned = AlignedCopy(Layer1Weights);
+        /// <summary>Layer1Weights for the vector path, copied once to an address aligned to 32 bytes, so that no load of 8 weights crosses a cache line.</summary>
+        private static readonly AlignedTable Layer1WeightsAligned = new(Layer1Weights);
 
         /// <summary>The input each kept block of Layer1Weights reads.</summary>
         private static ReadOnlySpan<byte> Layer1Columns => new byte[] { 0, 2, 5 };
@@ -133,13 +133,13 @@ namespace Prunet.Generated
         {
             ref float xs = ref MemoryMarshal.GetReference(x);
             ref float ys = ref MemoryMarshal.GetReference(y);
-            ref float weights = ref AlignedStart(Layer1WeightsAligned);
             ref byte columns = ref MemoryMarshal.GetReference(Layer1Columns);
             ref int starts = ref MemoryMarshal.GetReference(Layer1BlockStarts);
             ref float bias = ref MemoryMarshal.GetReference(Layer1Bias);
             // A JIT-time constant: the JIT compiles one branch and drops the other.
             if (Vector256.IsHardwareAccelerated)
             {
+                ref float weights = ref Layer1WeightsAligned.First;
                 for (int b = 0; b < 1; b++)
                 {
                     nint k = Unsafe.Add(ref starts, b);
@@ -165,6 +165,7 @@ namespace Prunet.Generated
             }
             else
             {
+                ref float weights = ref MemoryMarshal.GetReference(Layer1Weights);
                 for (int b = 0; b < 1; b++)
                 {
                     float s0 = Unsafe.Add(ref bias, b * 8);
@@ -359,12 +360,13 @@ namespace Prunet.Generated
         }
 
         /// <summary>
-        /// e^x for x ≤ 0 (a softmax's inputs less their largest), within about 2 units in the last place:
-        /// e^x = 2^k · e^r with k = round(x / ln 2), r = x − k ln 2 (ln 2 in two parts), e^r by its Taylor
-        /// series to r^7 (|r| ≤ 0.35: error below 1e-8), 2^k added to the exponent bits. Below −87.3 (where
-        /// e^x is not a normal float) it gives about 1e-38, and −∞ gives the same, not 0. Written for
-        /// latency, which is what a softmax waits on: k is rounded by adding 1.5 · 2^23 (its integer is then
-        /// in the low bits, no conversion), and the series is summed in pairs (Estrin), 3 multiply-adds deep instead of 7.
+        /// e^x for x ≤ 0 (a softmax's inputs less their largest), at most 1.75 units in the last place off
+        /// over [−87, 0] with FMA: e^x = 2^k · e^r with k = round(x / ln 2), r = x − k ln 2 (ln 2 in two parts),
+        /// e^r by its Taylor series to r^7 (|r| ≤ 0.35: error below 1e-8), 2^k added to the exponent bits.
+        /// Below −87.3 (where e^x is not a normal float) it gives about 1e-38, and −∞ gives the same, not 0.
+        /// Written for latency, which is what a softmax waits on: k is rounded by adding 1.5 · 2^23 (its integer
+        /// is then in the low bits, no conversion), and the series is summed in independent pairs (Estrin's
+        /// scheme), three multiply-adds deep instead of seven.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector256<float> Exp(Vector256<float> x)
@@ -374,28 +376,34 @@ namespace Prunet.Generated
             Vector256<float> k = shifted - Vector256.Create(12582912f);
             Vector256<float> r = MultiplyAdd(k, Vector256.Create(-0.693145751953125f), x);
             r = MultiplyAdd(k, Vector256.Create(-1.4286068e-06f), r);
+            // e^r = (1 + r) + r²·(1/2 + r/6) + r⁴·((1/24 + r/120) + r²·(1/720 + r/5040))
             Vector256<float> r2 = r * r;
-            Vector256<float> low = MultiplyAdd(MultiplyAdd(Vector256.Create(1f / 6f), r, Vector256.Create(0.5f)), r2, r + Vector256<float>.One);
-            Vector256<float> high = MultiplyAdd(MultiplyAdd(Vector256.Create(1f / 5040f), r, Vector256.Create(1f / 720f)), r2, MultiplyAdd(Vector256.Create(1f / 120f), r, Vector256.Create(1f / 24f)));
-            Vector256<float> p = MultiplyAdd(high, r2 * r2, low);
+            Vector256<float> c01 = r + Vector256<float>.One;
+            Vector256<float> c23 = MultiplyAdd(Vector256.Create(1f / 6f), r, Vector256.Create(0.5f));
+            Vector256<float> c45 = MultiplyAdd(Vector256.Create(1f / 120f), r, Vector256.Create(1f / 24f));
+            Vector256<float> c67 = MultiplyAdd(Vector256.Create(1f / 5040f), r, Vector256.Create(1f / 720f));
+            Vector256<float> p = MultiplyAdd(MultiplyAdd(c67, r2, c45), r2 * r2, MultiplyAdd(c23, r2, c01));
             return (p.AsInt32() + (shifted.AsInt32() << 23)).AsSingle();
         }
 
-        /// <summary>A copy of the values in a pinned array (it never moves), starting at an address aligned to 32 bytes.</summary>
-        private static float[] AlignedCopy(ReadOnlySpan<float> values)
+        /// <summary>A copy of a table in a pinned array (it never moves), from its first address aligned to 32 bytes on.</summary>
+        private readonly struct AlignedTable
         {
-            float[] store = GC.AllocateUninitializedArray<float>(values.Length + 7, pinned: true);
-            values.CopyTo(store.AsSpan(AlignedSkip(store)));
-            return store;
+            private readonly float[] _store;
+            private readonly int _start;
+
+            public AlignedTable(ReadOnlySpan<float> values)
+            {
+                _store = GC.AllocateUninitializedArray<float>(values.Length + 7, pinned: true);
+                // The array's address as a number, without unsafe code.
+                nint address = Unsafe.ByteOffset(ref Unsafe.NullRef<float>(), ref MemoryMarshal.GetArrayDataReference(_store));
+                _start = (int)((-address & 31) / sizeof(float));
+                values.CopyTo(_store.AsSpan(_start));
+            }
+
+            /// <summary>The first value of the copy.</summary>
+            public ref float First => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_store), _start);
         }
-
-        /// <summary>The first value of <paramref name="store"/> (from <see cref="AlignedCopy"/>) that is aligned to 32 bytes.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static ref float AlignedStart(float[] store) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(store), AlignedSkip(store));
-
-        /// <summary>How many floats from the start of the pinned array to the first address that is a multiple of 32 bytes.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static int AlignedSkip(float[] store) => (int)((-Unsafe.ByteOffset(ref Unsafe.NullRef<float>(), ref MemoryMarshal.GetArrayDataReference(store)) & 31) / 4);
 
         /// <summary>a * b + c, fused where the CPU has FMA (a JIT-time constant).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
