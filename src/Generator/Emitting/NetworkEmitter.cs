@@ -425,9 +425,11 @@ internal static class NetworkEmitter
             w.Open("if (Vector256.IsHardwareAccelerated && z.Length <= 16)");
             w.Line("// The lanes past the values are -infinity, so that their exponential is (about) 0.");
             w.Line(Span + " lanes = stackalloc float[16];");
-            w.Line("lanes.Fill(float.NegativeInfinity);");
-            w.Line("z.CopyTo(lanes);");
             w.Line(RefTo("float", "l", "lanes"));
+            w.Line("// Two vector stores rather than Span.Fill, whose generic code ReadyToRun leaves to the JIT.");
+            w.Line("Vector256.Create(float.NegativeInfinity).StoreUnsafe(ref l);");
+            w.Line("Vector256.Create(float.NegativeInfinity).StoreUnsafe(ref l, 8);");
+            w.Line("z.CopyTo(lanes);");
             w.Line(Vector256Float + " a = Vector256.LoadUnsafe(ref l), b = Vector256.LoadUnsafe(ref l, 8);");
             w.Line(Vector256Float + " peak = MaxAcross(Vector256.Max(a, b));");
             w.Line("a = Exp(a - peak);");
@@ -516,15 +518,17 @@ internal static class NetworkEmitter
             w.Line("private readonly int _start;");
             w.Line();
             w.Open("public AlignedTable(ReadOnlySpan<float> values)");
-            w.Line("_store = GC.AllocateUninitializedArray<float>(values.Length + 7, pinned: true);");
-            w.Line("// The array's address as a number, without unsafe code.");
-            w.Line("nint address = Unsafe.ByteOffset(ref Unsafe.NullRef<float>(), ref MemoryMarshal.GetArrayDataReference(_store));");
+            w.Line("_store = new float[values.Length + 7];");
+            w.Line("// Pinned for good (the handle is never freed: the copy lives as long as the class), and its");
+            w.Line("// address read, without unsafe code or the generic GC and MemoryMarshal methods that");
+            w.Line("// ReadyToRun would leave to the JIT.");
+            w.Line("long address = GCHandle.Alloc(_store, GCHandleType.Pinned).AddrOfPinnedObject().ToInt64();");
             w.Line("_start = (int)((-address & 31) / sizeof(float));");
-            w.Line("values.CopyTo(_store.AsSpan(_start));");
+            w.Line("values.CopyTo(new Span<float>(_store, _start, values.Length));");
             w.Close();
             w.Line();
             w.Line("/// <summary>The first value of the copy.</summary>");
-            w.Line("public ref float First => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_store), _start);");
+            w.Line("public ref float First => ref _store[_start];");
             w.Close();
         }
 

@@ -312,9 +312,11 @@ namespace Prunet.Generated
             {
                 // The lanes past the values are -infinity, so that their exponential is (about) 0.
                 Span<float> lanes = stackalloc float[16];
-                lanes.Fill(float.NegativeInfinity);
-                z.CopyTo(lanes);
                 ref float l = ref MemoryMarshal.GetReference(lanes);
+                // Two vector stores rather than Span.Fill, whose generic code ReadyToRun leaves to the JIT.
+                Vector256.Create(float.NegativeInfinity).StoreUnsafe(ref l);
+                Vector256.Create(float.NegativeInfinity).StoreUnsafe(ref l, 8);
+                z.CopyTo(lanes);
                 Vector256<float> a = Vector256.LoadUnsafe(ref l), b = Vector256.LoadUnsafe(ref l, 8);
                 Vector256<float> peak = MaxAcross(Vector256.Max(a, b));
                 a = Exp(a - peak);
@@ -394,15 +396,17 @@ namespace Prunet.Generated
 
             public AlignedTable(ReadOnlySpan<float> values)
             {
-                _store = GC.AllocateUninitializedArray<float>(values.Length + 7, pinned: true);
-                // The array's address as a number, without unsafe code.
-                nint address = Unsafe.ByteOffset(ref Unsafe.NullRef<float>(), ref MemoryMarshal.GetArrayDataReference(_store));
+                _store = new float[values.Length + 7];
+                // Pinned for good (the handle is never freed: the copy lives as long as the class), and its
+                // address read, without unsafe code or the generic GC and MemoryMarshal methods that
+                // ReadyToRun would leave to the JIT.
+                long address = GCHandle.Alloc(_store, GCHandleType.Pinned).AddrOfPinnedObject().ToInt64();
                 _start = (int)((-address & 31) / sizeof(float));
-                values.CopyTo(_store.AsSpan(_start));
+                values.CopyTo(new Span<float>(_store, _start, values.Length));
             }
 
             /// <summary>The first value of the copy.</summary>
-            public ref float First => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_store), _start);
+            public ref float First => ref _store[_start];
         }
 
         /// <summary>a * b + c, fused where the CPU has FMA (a JIT-time constant).</summary>

@@ -161,9 +161,11 @@ namespace Prunet.Generated
             {
                 // The lanes past the values are -infinity, so that their exponential is (about) 0.
                 Span<float> lanes = stackalloc float[16];
-                lanes.Fill(float.NegativeInfinity);
-                z.CopyTo(lanes);
                 ref float l = ref MemoryMarshal.GetReference(lanes);
+                // Two vector stores rather than Span.Fill, whose generic code ReadyToRun leaves to the JIT.
+                Vector256.Create(float.NegativeInfinity).StoreUnsafe(ref l);
+                Vector256.Create(float.NegativeInfinity).StoreUnsafe(ref l, 8);
+                z.CopyTo(lanes);
                 Vector256<float> a = Vector256.LoadUnsafe(ref l), b = Vector256.LoadUnsafe(ref l, 8);
                 Vector256<float> peak = MaxAcross(Vector256.Max(a, b));
                 a = Exp(a - peak);
