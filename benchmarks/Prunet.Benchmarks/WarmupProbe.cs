@@ -125,7 +125,8 @@ internal static class WarmupProbe
 
         double steady = Stopwatch.GetElapsedTime(s).TotalNanoseconds / Steady;
         // Which calls were slower than 2× steady state: call 2 is usually one, reading back from
-        // memory the tables that the JIT compilations in between the first call's layers evicted.
+        // memory the tables that the runtime's first-call work (JIT, type loading) between the
+        // first call's layers evicted from the caches.
         // (For the tiny networks, a call is a few timer ticks: most of their entries are the timer's resolution.)
         string[] slowCalls = Enumerable.Range(0, calls.Length).Where(n => calls[n] > 2 * steady).Select(n => (n + 2) + ":" + (calls[n] / steady).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "×").ToArray();
         string slow = string.Join(" ", slowCalls.Take(8)) + (slowCalls.Length > 8 ? " and " + (slowCalls.Length - 8) + " more" : string.Empty);
