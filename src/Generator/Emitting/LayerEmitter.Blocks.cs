@@ -56,10 +56,6 @@ internal static partial class LayerEmitter
         LayerMethod(w, name);
         w.Line(RefTo("float", "xs", "x"));
         w.Line(RefTo("float", "ys", "y"));
-        if (blocks > 0)
-        {
-        }
-
         w.Line(RefTo("float", "bias", name + "Bias"));
         if (blocks > 0)
         {
