@@ -5,6 +5,13 @@ using Prunet.Benchmarks;
 // network over 1,024 Fashion-MNIST test images (raw pixels, read from the IDX file) or random
 // pixels, and prints the time per call. Under callgrind, the difference between two call counts
 // gives instructions per call.
+// Prunet.AotProbe --first-call: the first-call probe of the benchmarks (first call, calls 2-100 and
+// steady state, one fresh process per network), here with no JIT at all.
+if (args.Length > 0 && args[0] == "--first-call")
+{
+    return WarmupProbe.Run(args);
+}
+
 var networks = new Dictionary<string, Action<float[], float[]>>
 {
     ["Fashion90Auto"] = (x, y) => Fashion90Auto.Predict(x, y),

@@ -54,10 +54,11 @@ internal static class WarmupProbe
             foreach (string name in Networks.Keys)
             {
                 var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
-                // Under `dotnet app.dll` the child needs the assembly; under the app host (dotnet run) it is the host.
+                // Under `dotnet app.dll` the child needs the assembly; under the app host (dotnet run) and
+                // Native AOT (Prunet.AotProbe) the process is the app.
                 if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
                 {
-                    start.ArgumentList.Add(typeof(WarmupProbe).Assembly.Location);
+                    start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, typeof(WarmupProbe).Assembly.GetName().Name + ".dll"));
                 }
 
                 start.ArgumentList.Add("--first-call");
