@@ -17,7 +17,7 @@ namespace Prunet.Generator;
 internal sealed record NetworkBinding(EquatableArray<DiagnosticInfo> Diagnostics, EmitRequest? Request);
 
 /// <summary>A class to emit: the declaration without locations and its model file (equal by path and hash).</summary>
-internal sealed record EmitRequest(NetworkDeclaration Declaration, ParsedModel Model, bool FileLocalTypes, bool ReadyToRun);
+internal sealed record EmitRequest(NetworkDeclaration Declaration, ParsedModel Model, bool FileLocalTypes, bool RefReadonlyArguments, bool ReadyToRun);
 
 /// <summary>A generated file, or the internal error that prevented it.</summary>
 internal sealed record GeneratedSource(string HintName, string? Source, string? Error);
@@ -61,7 +61,7 @@ internal static class NetworkSourceBuilder
         {
             NetworkPlan plan = NetworkPlanner.Plan(request.Model.Model!, (KernelRequest)request.Declaration.Kernel, request.Declaration.StraightLine, request.Declaration.KernelFromProject);
             cancellationToken.ThrowIfCancellationRequested();
-            return new GeneratedSource(hintName, NetworkEmitter.Emit(request.Declaration, plan, request.Model.Hash, request.FileLocalTypes, request.ReadyToRun), null);
+            return new GeneratedSource(hintName, NetworkEmitter.Emit(request.Declaration, plan, request.Model.Hash, request.FileLocalTypes, request.ReadyToRun, request.RefReadonlyArguments), null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -165,7 +165,7 @@ internal static class NetworkSourceBuilder
             }
         }
 
-        var request = new EmitRequest(declaration with { AttributeLocation = null, ClassLocation = null }, file, target.FileLocalTypes, options.ReadyToRun);
+        var request = new EmitRequest(declaration with { AttributeLocation = null, ClassLocation = null }, file, target.FileLocalTypes, target.RefReadonlyArguments, options.ReadyToRun);
         return new NetworkBinding(new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), request);
     }
 

@@ -43,9 +43,12 @@ internal static class CSharpNames
     public const string Optimized = "[MethodImpl(MethodImplOptions.AggressiveOptimization)]";
     public const string GeneratedCode = "[GeneratedCode(\"" + GeneratorInfo.Name + "\", \"" + GeneratorInfo.Version + "\")]";
 
-    /// <summary><c>ref float name = ref MemoryMarshal.GetReference(span);</c>: a start for <c>Unsafe.Add</c>, no bounds checks.</summary>
+    /// <summary>
+    /// <c>ref float name = ref FirstOf(span);</c>: a start for <c>Unsafe.Add</c>, no bounds checks.
+    /// <c>FirstOf</c> is the generated stand-in for <c>MemoryMarshal.GetReference</c> (see EmitHelpers).
+    /// </summary>
     public static string RefTo(string type, string name, string span)
-        => "ref " + type + " " + name + " = ref MemoryMarshal.GetReference(" + span + ");";
+        => "ref " + type + " " + name + " = ref FirstOf(" + span + ");";
 
     /// <summary><c>Unsafe.Add(ref start, offset)</c>.</summary>
     public static string At(string start, string offset) => "Unsafe.Add(ref " + start + ", " + offset + ")";

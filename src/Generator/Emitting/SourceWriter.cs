@@ -13,6 +13,9 @@ internal sealed class SourceWriter
     /// <summary>The app is precompiled with ReadyToRun: <see cref="OptimizedMethod"/> writes nothing.</summary>
     public bool ReadyToRun { get; init; }
 
+    /// <summary>The app's C# has <c>ref readonly</c> arguments (C# 12): see <see cref="TargetInfo.RefReadonlyArguments"/>.</summary>
+    public bool RefReadonlyArguments { get; init; } = true;
+
     /// <summary>
     /// <c>[MethodImpl(MethodImplOptions.AggressiveOptimization)]</c> on a method with a loop
     /// (<see cref="CSharpNames.Optimized"/>), unless the app is precompiled with ReadyToRun, which

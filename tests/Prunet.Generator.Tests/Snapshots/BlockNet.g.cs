@@ -131,11 +131,11 @@ namespace Prunet.Generated
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1(ReadOnlySpan<float> x, Span<float> y)
         {
-            ref float xs = ref MemoryMarshal.GetReference(x);
-            ref float ys = ref MemoryMarshal.GetReference(y);
-            ref byte columns = ref MemoryMarshal.GetReference(Layer1Columns);
-            ref int starts = ref MemoryMarshal.GetReference(Layer1BlockStarts);
-            ref float bias = ref MemoryMarshal.GetReference(Layer1Bias);
+            ref float xs = ref FirstOf(x);
+            ref float ys = ref FirstOf(y);
+            ref byte columns = ref FirstOf(Layer1Columns);
+            ref int starts = ref FirstOf(Layer1BlockStarts);
+            ref float bias = ref FirstOf(Layer1Bias);
             // A JIT-time constant: the JIT compiles one branch and drops the other.
             if (Vector256.IsHardwareAccelerated)
             {
@@ -165,7 +165,7 @@ namespace Prunet.Generated
             }
             else
             {
-                ref float weights = ref MemoryMarshal.GetReference(Layer1Weights);
+                ref float weights = ref FirstOf(Layer1Weights);
                 for (int b = 0; b < 1; b++)
                 {
                     float s0 = Unsafe.Add(ref bias, b * 8);
@@ -200,9 +200,9 @@ namespace Prunet.Generated
                 }
             }
             // Outputs 8 to 11, after the last whole block of 8, row by row.
-            ref float tail = ref MemoryMarshal.GetReference(Layer1TailWeights);
-            ref byte tailColumns = ref MemoryMarshal.GetReference(Layer1TailColumns);
-            ref int tailStarts = ref MemoryMarshal.GetReference(Layer1TailRowStarts);
+            ref float tail = ref FirstOf(Layer1TailWeights);
+            ref byte tailColumns = ref FirstOf(Layer1TailColumns);
+            ref int tailStarts = ref FirstOf(Layer1TailRowStarts);
             for (int j = 8; j < 12; j++)
             {
                 nint k = Unsafe.Add(ref tailStarts, j - 8);
@@ -249,13 +249,13 @@ namespace Prunet.Generated
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer2(ReadOnlySpan<float> x, Span<float> y)
         {
-            ref float xs = ref MemoryMarshal.GetReference(x);
-            ref float ys = ref MemoryMarshal.GetReference(y);
-            ref float bias = ref MemoryMarshal.GetReference(Layer2Bias);
+            ref float xs = ref FirstOf(x);
+            ref float ys = ref FirstOf(y);
+            ref float bias = ref FirstOf(Layer2Bias);
             // Outputs 0 to 2 (fewer than 8 outputs: no whole block), row by row.
-            ref float tail = ref MemoryMarshal.GetReference(Layer2TailWeights);
-            ref byte tailColumns = ref MemoryMarshal.GetReference(Layer2TailColumns);
-            ref int tailStarts = ref MemoryMarshal.GetReference(Layer2TailRowStarts);
+            ref float tail = ref FirstOf(Layer2TailWeights);
+            ref byte tailColumns = ref FirstOf(Layer2TailColumns);
+            ref int tailStarts = ref FirstOf(Layer2TailRowStarts);
             for (int j = 0; j < 3; j++)
             {
                 nint k = Unsafe.Add(ref tailStarts, j);
@@ -286,6 +286,17 @@ namespace Prunet.Generated
             }
         }
 
+        /// <summary>
+        /// A reference to the first value (a null reference if there is none), the start for Unsafe.Add:
+        /// what MemoryMarshal.GetReference does, but ReadyToRun precompiles this and leaves that to the JIT.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ref T FirstOf<T>(ReadOnlySpan<T> values) => ref values.IsEmpty ? ref Unsafe.NullRef<T>() : ref Unsafe.AsRef(in values[0]);
+
+        /// <summary>The same for a span the kernel writes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ref T FirstOf<T>(Span<T> values) => ref values.IsEmpty ? ref Unsafe.NullRef<T>() : ref values[0];
+
         public static int ArgMax(Span<float> values)
         {
             int best = 0;
@@ -312,7 +323,7 @@ namespace Prunet.Generated
             {
                 // The lanes past the values are -infinity, so that their exponential is (about) 0.
                 Span<float> lanes = stackalloc float[16];
-                ref float l = ref MemoryMarshal.GetReference(lanes);
+                ref float l = ref FirstOf(lanes);
                 // Two vector stores rather than Span.Fill, whose generic code ReadyToRun leaves to the JIT.
                 Vector256.Create(float.NegativeInfinity).StoreUnsafe(ref l);
                 Vector256.Create(float.NegativeInfinity).StoreUnsafe(ref l, 8);

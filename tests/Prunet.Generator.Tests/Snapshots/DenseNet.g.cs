@@ -106,11 +106,11 @@ namespace Prunet.Generated
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1(ReadOnlySpan<float> x, Span<float> y)
         {
-            ref float xs = ref MemoryMarshal.GetReference(x);
-            ref float ys = ref MemoryMarshal.GetReference(y);
-            ref float bias = ref MemoryMarshal.GetReference(Layer1Bias);
+            ref float xs = ref FirstOf(x);
+            ref float ys = ref FirstOf(y);
+            ref float bias = ref FirstOf(Layer1Bias);
             // Outputs 0 to 2 (fewer than 8 outputs: no whole block), row by row.
-            ref float tail = ref MemoryMarshal.GetReference(Layer1TailWeights);
+            ref float tail = ref FirstOf(Layer1TailWeights);
             for (int j = 0; j < 3; j++)
             {
                 ref float row = ref Unsafe.Add(ref tail, j * 4);
@@ -145,11 +145,11 @@ namespace Prunet.Generated
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer2(ReadOnlySpan<float> x, Span<float> y)
         {
-            ref float xs = ref MemoryMarshal.GetReference(x);
-            ref float ys = ref MemoryMarshal.GetReference(y);
-            ref float bias = ref MemoryMarshal.GetReference(Layer2Bias);
+            ref float xs = ref FirstOf(x);
+            ref float ys = ref FirstOf(y);
+            ref float bias = ref FirstOf(Layer2Bias);
             // Outputs 0 to 2 (fewer than 8 outputs: no whole block), row by row.
-            ref float tail = ref MemoryMarshal.GetReference(Layer2TailWeights);
+            ref float tail = ref FirstOf(Layer2TailWeights);
             for (int j = 0; j < 3; j++)
             {
                 ref float row = ref Unsafe.Add(ref tail, j * 3);
@@ -173,6 +173,17 @@ namespace Prunet.Generated
                 throw new ArgumentException("expected " + expected + " " + what + ", got " + actual, parameter);
             }
         }
+
+        /// <summary>
+        /// A reference to the first value (a null reference if there is none), the start for Unsafe.Add:
+        /// what MemoryMarshal.GetReference does, but ReadyToRun precompiles this and leaves that to the JIT.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ref T FirstOf<T>(ReadOnlySpan<T> values) => ref values.IsEmpty ? ref Unsafe.NullRef<T>() : ref Unsafe.AsRef(in values[0]);
+
+        /// <summary>The same for a span the kernel writes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ref T FirstOf<T>(Span<T> values) => ref values.IsEmpty ? ref Unsafe.NullRef<T>() : ref values[0];
 
         public static int ArgMax(Span<float> values)
         {

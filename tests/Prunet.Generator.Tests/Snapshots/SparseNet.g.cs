@@ -104,12 +104,12 @@ namespace Prunet.Generated
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer1(ReadOnlySpan<float> x, Span<float> y)
         {
-            ref float xs = ref MemoryMarshal.GetReference(x);
-            ref float ys = ref MemoryMarshal.GetReference(y);
-            ref float weights = ref MemoryMarshal.GetReference(Layer1Weights);
-            ref byte columns = ref MemoryMarshal.GetReference(Layer1Columns);
-            ref int starts = ref MemoryMarshal.GetReference(Layer1RowStarts);
-            ref float bias = ref MemoryMarshal.GetReference(Layer1Bias);
+            ref float xs = ref FirstOf(x);
+            ref float ys = ref FirstOf(y);
+            ref float weights = ref FirstOf(Layer1Weights);
+            ref byte columns = ref FirstOf(Layer1Columns);
+            ref int starts = ref FirstOf(Layer1RowStarts);
+            ref float bias = ref FirstOf(Layer1Bias);
             for (int j = 0; j < 4; j++)
             {
                 // Native-sized positions: no sign extension, and k + 1 ... k + 3 fold into the addressing.
@@ -149,12 +149,12 @@ namespace Prunet.Generated
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer2(ReadOnlySpan<float> x, Span<float> y)
         {
-            ref float xs = ref MemoryMarshal.GetReference(x);
-            ref float ys = ref MemoryMarshal.GetReference(y);
-            ref float weights = ref MemoryMarshal.GetReference(Layer2Weights);
-            ref byte columns = ref MemoryMarshal.GetReference(Layer2Columns);
-            ref int starts = ref MemoryMarshal.GetReference(Layer2RowStarts);
-            ref float bias = ref MemoryMarshal.GetReference(Layer2Bias);
+            ref float xs = ref FirstOf(x);
+            ref float ys = ref FirstOf(y);
+            ref float weights = ref FirstOf(Layer2Weights);
+            ref byte columns = ref FirstOf(Layer2Columns);
+            ref int starts = ref FirstOf(Layer2RowStarts);
+            ref float bias = ref FirstOf(Layer2Bias);
             for (int j = 0; j < 3; j++)
             {
                 // Native-sized positions: no sign extension, and k + 1 ... k + 3 fold into the addressing.
@@ -194,12 +194,12 @@ namespace Prunet.Generated
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Layer3(ReadOnlySpan<float> x, Span<float> y)
         {
-            ref float xs = ref MemoryMarshal.GetReference(x);
-            ref float ys = ref MemoryMarshal.GetReference(y);
-            ref float weights = ref MemoryMarshal.GetReference(Layer3Weights);
-            ref byte columns = ref MemoryMarshal.GetReference(Layer3Columns);
-            ref int starts = ref MemoryMarshal.GetReference(Layer3RowStarts);
-            ref float bias = ref MemoryMarshal.GetReference(Layer3Bias);
+            ref float xs = ref FirstOf(x);
+            ref float ys = ref FirstOf(y);
+            ref float weights = ref FirstOf(Layer3Weights);
+            ref byte columns = ref FirstOf(Layer3Columns);
+            ref int starts = ref FirstOf(Layer3RowStarts);
+            ref float bias = ref FirstOf(Layer3Bias);
             for (int j = 0; j < 1; j++)
             {
                 // Native-sized positions: no sign extension, and k + 1 ... k + 3 fold into the addressing.
@@ -229,9 +229,9 @@ namespace Prunet.Generated
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Postprocess(Span<float> y)
         {
-            ref float ys = ref MemoryMarshal.GetReference(y);
-            ref float scale = ref MemoryMarshal.GetReference(OutputScale);
-            ref float shift = ref MemoryMarshal.GetReference(OutputShift);
+            ref float ys = ref FirstOf(y);
+            ref float scale = ref FirstOf(OutputScale);
+            ref float shift = ref FirstOf(OutputShift);
             for (int j = 0; j < 1; j++)
             {
                 Unsafe.Add(ref ys, j) = (Unsafe.Add(ref ys, j) * Unsafe.Add(ref scale, j)) + Unsafe.Add(ref shift, j);
@@ -246,6 +246,17 @@ namespace Prunet.Generated
                 throw new ArgumentException("expected " + expected + " " + what + ", got " + actual, parameter);
             }
         }
+
+        /// <summary>
+        /// A reference to the first value (a null reference if there is none), the start for Unsafe.Add:
+        /// what MemoryMarshal.GetReference does, but ReadyToRun precompiles this and leaves that to the JIT.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ref T FirstOf<T>(ReadOnlySpan<T> values) => ref values.IsEmpty ? ref Unsafe.NullRef<T>() : ref Unsafe.AsRef(in values[0]);
+
+        /// <summary>The same for a span the kernel writes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ref T FirstOf<T>(Span<T> values) => ref values.IsEmpty ? ref Unsafe.NullRef<T>() : ref values[0];
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static float LeakyRelu(float z, float alpha) => z > 0f ? z : alpha * z;

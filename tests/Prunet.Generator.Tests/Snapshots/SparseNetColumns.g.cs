@@ -105,11 +105,11 @@ namespace Prunet.Generated
         private static void Layer1(ReadOnlySpan<float> x, Span<float> y)
         {
             Layer1Bias.CopyTo(y);
-            ref float xs = ref MemoryMarshal.GetReference(x);
-            ref float ys = ref MemoryMarshal.GetReference(y);
-            ref float weights = ref MemoryMarshal.GetReference(Layer1Weights);
-            ref byte rows = ref MemoryMarshal.GetReference(Layer1Rows);
-            ref int starts = ref MemoryMarshal.GetReference(Layer1ColumnStarts);
+            ref float xs = ref FirstOf(x);
+            ref float ys = ref FirstOf(y);
+            ref float weights = ref FirstOf(Layer1Weights);
+            ref byte rows = ref FirstOf(Layer1Rows);
+            ref int starts = ref FirstOf(Layer1ColumnStarts);
             for (int i = 0; i < 5; i++)
             {
                 float xi = Unsafe.Add(ref xs, i);
@@ -150,11 +150,11 @@ namespace Prunet.Generated
         private static void Layer2(ReadOnlySpan<float> x, Span<float> y)
         {
             Layer2Bias.CopyTo(y);
-            ref float xs = ref MemoryMarshal.GetReference(x);
-            ref float ys = ref MemoryMarshal.GetReference(y);
-            ref float weights = ref MemoryMarshal.GetReference(Layer2Weights);
-            ref byte rows = ref MemoryMarshal.GetReference(Layer2Rows);
-            ref int starts = ref MemoryMarshal.GetReference(Layer2ColumnStarts);
+            ref float xs = ref FirstOf(x);
+            ref float ys = ref FirstOf(y);
+            ref float weights = ref FirstOf(Layer2Weights);
+            ref byte rows = ref FirstOf(Layer2Rows);
+            ref int starts = ref FirstOf(Layer2ColumnStarts);
             for (int i = 0; i < 4; i++)
             {
                 float xi = Unsafe.Add(ref xs, i);
@@ -195,11 +195,11 @@ namespace Prunet.Generated
         private static void Layer3(ReadOnlySpan<float> x, Span<float> y)
         {
             Layer3Bias.CopyTo(y);
-            ref float xs = ref MemoryMarshal.GetReference(x);
-            ref float ys = ref MemoryMarshal.GetReference(y);
-            ref float weights = ref MemoryMarshal.GetReference(Layer3Weights);
-            ref byte rows = ref MemoryMarshal.GetReference(Layer3Rows);
-            ref int starts = ref MemoryMarshal.GetReference(Layer3ColumnStarts);
+            ref float xs = ref FirstOf(x);
+            ref float ys = ref FirstOf(y);
+            ref float weights = ref FirstOf(Layer3Weights);
+            ref byte rows = ref FirstOf(Layer3Rows);
+            ref int starts = ref FirstOf(Layer3ColumnStarts);
             for (int i = 0; i < 3; i++)
             {
                 float xi = Unsafe.Add(ref xs, i);
@@ -225,9 +225,9 @@ namespace Prunet.Generated
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Postprocess(Span<float> y)
         {
-            ref float ys = ref MemoryMarshal.GetReference(y);
-            ref float scale = ref MemoryMarshal.GetReference(OutputScale);
-            ref float shift = ref MemoryMarshal.GetReference(OutputShift);
+            ref float ys = ref FirstOf(y);
+            ref float scale = ref FirstOf(OutputScale);
+            ref float shift = ref FirstOf(OutputShift);
             for (int j = 0; j < 1; j++)
             {
                 Unsafe.Add(ref ys, j) = (Unsafe.Add(ref ys, j) * Unsafe.Add(ref scale, j)) + Unsafe.Add(ref shift, j);
@@ -242,6 +242,17 @@ namespace Prunet.Generated
                 throw new ArgumentException("expected " + expected + " " + what + ", got " + actual, parameter);
             }
         }
+
+        /// <summary>
+        /// A reference to the first value (a null reference if there is none), the start for Unsafe.Add:
+        /// what MemoryMarshal.GetReference does, but ReadyToRun precompiles this and leaves that to the JIT.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ref T FirstOf<T>(ReadOnlySpan<T> values) => ref values.IsEmpty ? ref Unsafe.NullRef<T>() : ref Unsafe.AsRef(in values[0]);
+
+        /// <summary>The same for a span the kernel writes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ref T FirstOf<T>(Span<T> values) => ref values.IsEmpty ? ref Unsafe.NullRef<T>() : ref values[0];
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static float LeakyRelu(float z, float alpha) => z > 0f ? z : alpha * z;

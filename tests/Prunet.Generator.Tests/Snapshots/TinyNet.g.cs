@@ -93,8 +93,8 @@ namespace Prunet.Generated
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Forward(ReadOnlySpan<float> input, Span<float> output)
         {
-            ref float raw = ref MemoryMarshal.GetReference(input);
-            ref float ys = ref MemoryMarshal.GetReference(output);
+            ref float raw = ref FirstOf(input);
+            ref float ys = ref FirstOf(output);
             float s0, s1, s2;
             // Input: 2 raw features, read in place; the preprocessing is folded into layer 1.
 
@@ -135,6 +135,17 @@ namespace Prunet.Generated
             }
         }
 
+        /// <summary>
+        /// A reference to the first value (a null reference if there is none), the start for Unsafe.Add:
+        /// what MemoryMarshal.GetReference does, but ReadyToRun precompiles this and leaves that to the JIT.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ref T FirstOf<T>(ReadOnlySpan<T> values) => ref values.IsEmpty ? ref Unsafe.NullRef<T>() : ref Unsafe.AsRef(in values[0]);
+
+        /// <summary>The same for a span the kernel writes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ref T FirstOf<T>(Span<T> values) => ref values.IsEmpty ? ref Unsafe.NullRef<T>() : ref values[0];
+
         public static int ArgMax(Span<float> values)
         {
             int best = 0;
@@ -161,7 +172,7 @@ namespace Prunet.Generated
             {
                 // The lanes past the values are -infinity, so that their exponential is (about) 0.
                 Span<float> lanes = stackalloc float[16];
-                ref float l = ref MemoryMarshal.GetReference(lanes);
+                ref float l = ref FirstOf(lanes);
                 // Two vector stores rather than Span.Fill, whose generic code ReadyToRun leaves to the JIT.
                 Vector256.Create(float.NegativeInfinity).StoreUnsafe(ref l);
                 Vector256.Create(float.NegativeInfinity).StoreUnsafe(ref l, 8);

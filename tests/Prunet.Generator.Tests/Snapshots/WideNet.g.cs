@@ -89,8 +89,8 @@ namespace Prunet.Generated
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void ForwardVector(ReadOnlySpan<float> input, Span<float> output)
         {
-            ref float raw = ref MemoryMarshal.GetReference(input);
-            ref float ys = ref MemoryMarshal.GetReference(output);
+            ref float raw = ref FirstOf(input);
+            ref float ys = ref FirstOf(output);
             // Input: 3 raw features, read in place.
 
             // Layer 1 of 2: dense 3 → 41, tanh.
@@ -279,8 +279,8 @@ namespace Prunet.Generated
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void ForwardScalar(ReadOnlySpan<float> input, Span<float> output)
         {
-            ref float raw = ref MemoryMarshal.GetReference(input);
-            ref float ys = ref MemoryMarshal.GetReference(output);
+            ref float raw = ref FirstOf(input);
+            ref float ys = ref FirstOf(output);
             float s0, s1, s2, s3;
             // Input: 3 raw features, read in place.
 
@@ -525,6 +525,17 @@ namespace Prunet.Generated
                 throw new ArgumentException("expected " + expected + " " + what + ", got " + actual, parameter);
             }
         }
+
+        /// <summary>
+        /// A reference to the first value (a null reference if there is none), the start for Unsafe.Add:
+        /// what MemoryMarshal.GetReference does, but ReadyToRun precompiles this and leaves that to the JIT.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ref T FirstOf<T>(ReadOnlySpan<T> values) => ref values.IsEmpty ? ref Unsafe.NullRef<T>() : ref Unsafe.AsRef(in values[0]);
+
+        /// <summary>The same for a span the kernel writes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ref T FirstOf<T>(Span<T> values) => ref values.IsEmpty ? ref Unsafe.NullRef<T>() : ref values[0];
 
         /// <summary>a * b + c, fused where the CPU has FMA (a JIT-time constant).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
