@@ -25,7 +25,17 @@ internal static class WarmupProbe
         // Not a network: the runtime's own first-call floor for vector code, the one thing every
         // SIMD kernel pays in a fresh process whatever the generator emits.
         ["OneVectorLoop"] = (x, y) => y[0] = OneVectorLoop(x),
+        // Not a network either: only the two vector types the kernels use, loaded, no loop. Under
+        // ReadyToRun (precompiled, no JIT) this row is the once-per-process cost of the types alone.
+        ["VectorTypesOnly"] = (x, y) => y[0] = VectorTypesOnly(x),
     };
+
+    /// <summary>One value through <c>Vector256&lt;float&gt;</c> and <c>Vector256&lt;int&gt;</c> and back: no loop, no AggressiveOptimization.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static float VectorTypesOnly(float[] x)
+    {
+        return System.Runtime.Intrinsics.Vector256.ToScalar(System.Runtime.Intrinsics.Vector256.AsSingle(System.Runtime.Intrinsics.Vector256.AsInt32(System.Runtime.Intrinsics.Vector256.Create(x[0]))));
+    }
 
     /// <summary>One loop of Vector256 multiply-adds over the input: about 20 lines of IL.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -76,7 +86,7 @@ internal static class WarmupProbe
     private static int Measure(string name, bool warm)
     {
         Action<float[], float[]> predict = Networks[name];
-        int size = name.StartsWith("Mpg", StringComparison.Ordinal) ? 8 : name.StartsWith("Digits", StringComparison.Ordinal) ? 64 : 784; // Fashion-MNIST and OneVectorLoop: 784
+        int size = name.StartsWith("Mpg", StringComparison.Ordinal) ? 8 : name.StartsWith("Digits", StringComparison.Ordinal) ? 64 : 784; // Fashion-MNIST, OneVectorLoop and VectorTypesOnly: 784
         var rng = new Random(1);
         float[][] rows = Enumerable.Range(0, 128).Select(_ => Enumerable.Range(0, size).Select(i => rng.Next(2) == 0 ? 0f : rng.Next(256)).Select(v => (float)v).ToArray()).ToArray();
         var output = new float[10];
