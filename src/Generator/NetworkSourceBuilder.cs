@@ -61,7 +61,7 @@ internal static class NetworkSourceBuilder
         {
             NetworkPlan plan = NetworkPlanner.Plan(request.Model.Model!, (KernelRequest)request.Declaration.Kernel, request.Declaration.StraightLine, request.Declaration.KernelFromProject);
             cancellationToken.ThrowIfCancellationRequested();
-            return new GeneratedSource(hintName, NetworkEmitter.Emit(request.Declaration, plan, request.Model.Hash, request.FileLocalTypes, request.ReadyToRun, request.RefReadonlyArguments), null);
+            return new GeneratedSource(hintName, NetworkEmitter.Emit(request.Declaration, plan, request.Model.Hash, fileLocal: request.FileLocalTypes, refReadonlyArguments: request.RefReadonlyArguments, readyToRun: request.ReadyToRun), null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -165,7 +165,7 @@ internal static class NetworkSourceBuilder
             }
         }
 
-        var request = new EmitRequest(declaration with { AttributeLocation = null, ClassLocation = null }, file, target.FileLocalTypes, target.RefReadonlyArguments, options.ReadyToRun);
+        var request = new EmitRequest(declaration with { AttributeLocation = null, ClassLocation = null }, file, FileLocalTypes: target.FileLocalTypes, RefReadonlyArguments: target.RefReadonlyArguments, ReadyToRun: options.ReadyToRun);
         return new NetworkBinding(new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), request);
     }
 

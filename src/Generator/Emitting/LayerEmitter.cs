@@ -311,8 +311,9 @@ internal static partial class LayerEmitter
     /// where start-up is the point: a packed table's first use JIT-compiles
     /// <c>MemoryMarshal.Cast</c> for its element type (not precompiled outside the framework) and
     /// builds the string: the first call of 784-300-100-10 at 90% under SparseRows took 1.46 ms with
-    /// packed tables and 0.28 ms with arrays (docs/performance.md, Warm-up). So tables up to this
-    /// size stay arrays there, for up to about a second more per build.
+    /// packed tables and 0.28 ms with arrays (measured 2026-12-01). So tables up to this size stay
+    /// arrays there, for up to about a second more per build; a larger one still costs its Cast
+    /// (0.4-0.5 ms for a forced DenseSimd on 784-300-100-10; docs/performance.md, Warm-up).
     /// </summary>
     public const int ReadyToRunPackedTableThreshold = 65536;
 

@@ -33,7 +33,7 @@ internal static class NetworkEmitter
         return (generic < 0 ? name : name.Substring(0, generic)) + "Inference";
     }
 
-    public static string Emit(NetworkDeclaration declaration, NetworkPlan plan, string modelHash, bool fileLocal, bool readyToRun = false, bool refReadonlyArguments = true)
+    public static string Emit(NetworkDeclaration declaration, NetworkPlan plan, string modelHash, bool fileLocal, bool refReadonlyArguments, bool readyToRun)
     {
         var w = new SourceWriter { ReadyToRun = readyToRun, RefReadonlyArguments = refReadonlyArguments };
         PrunedModel model = plan.Model;
@@ -379,25 +379,26 @@ internal static class NetworkEmitter
         w.Close();
         w.Line();
         w.Line("/// <summary>");
-        w.Line("/// A reference to the first value (a null reference if there is none), the start for Unsafe.Add:");
         if (w.RefReadonlyArguments)
         {
-            w.Line("/// what MemoryMarshal.GetReference does, but ReadyToRun precompiles this and leaves that to the JIT.");
+            w.Line("/// A reference to the first value (a null reference if there is none), the start for Unsafe.Add:");
+            w.Line("/// MemoryMarshal.GetReference in the app's own code, which ReadyToRun precompiles (it leaves");
+            w.Line("/// GetReference<float> itself to the JIT).");
             w.Line("/// </summary>");
             w.Line(Inline);
             w.Line("private static ref T FirstOf<T>(ReadOnlySpan<T> values) => ref values.IsEmpty ? ref Unsafe.NullRef<T>() : ref Unsafe.AsRef(in values[0]);");
         }
         else
         {
-            w.Line("/// MemoryMarshal.GetReference (whose float form ReadyToRun leaves to the JIT: Unsafe.AsRef(in ...),");
-            w.Line("/// which avoids it, needs C# 12).");
+            w.Line("/// A reference to the first value, the start for Unsafe.Add. (With C# 12 or later this avoids");
+            w.Line("/// MemoryMarshal.GetReference, whose float form ReadyToRun leaves to the JIT.)");
             w.Line("/// </summary>");
             w.Line(Inline);
             w.Line("private static ref T FirstOf<T>(ReadOnlySpan<T> values) => ref MemoryMarshal.GetReference(values);");
         }
 
         w.Line();
-        w.Line("/// <summary>The same for a span the kernel writes.</summary>");
+        w.Line("/// <summary>A reference to the first value (a null reference if there is none) of a span the kernel writes.</summary>");
         w.Line(Inline);
         w.Line("private static ref T FirstOf<T>(Span<T> values) => ref values.IsEmpty ? ref Unsafe.NullRef<T>() : ref values[0];");
         if (classifier)

@@ -14,7 +14,7 @@ internal sealed class SourceWriter
     public bool ReadyToRun { get; init; }
 
     /// <summary>The app's C# has <c>ref readonly</c> arguments (C# 12): see <see cref="TargetInfo.RefReadonlyArguments"/>.</summary>
-    public bool RefReadonlyArguments { get; init; } = true;
+    public bool RefReadonlyArguments { get; init; }
 
     /// <summary>
     /// <c>[MethodImpl(MethodImplOptions.AggressiveOptimization)]</c> on a method with a loop

@@ -245,12 +245,13 @@ namespace Prunet.Generated
 
         /// <summary>
         /// A reference to the first value (a null reference if there is none), the start for Unsafe.Add:
-        /// what MemoryMarshal.GetReference does, but ReadyToRun precompiles this and leaves that to the JIT.
+        /// MemoryMarshal.GetReference in the app's own code, which ReadyToRun precompiles (it leaves
+        /// GetReference<float> itself to the JIT).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static ref T FirstOf<T>(ReadOnlySpan<T> values) => ref values.IsEmpty ? ref Unsafe.NullRef<T>() : ref Unsafe.AsRef(in values[0]);
 
-        /// <summary>The same for a span the kernel writes.</summary>
+        /// <summary>A reference to the first value (a null reference if there is none) of a span the kernel writes.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static ref T FirstOf<T>(Span<T> values) => ref values.IsEmpty ? ref Unsafe.NullRef<T>() : ref values[0];
 
