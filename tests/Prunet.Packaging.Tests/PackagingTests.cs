@@ -202,12 +202,13 @@ public sealed class PackagingTests(PackedFeed feed, ITestOutputHelper log) : ICl
 
             // A table kernel (windows of inputs, an aligned weight copy): the first call of each class
             // is counted, for the ReadyToRun test.
-            long compiled = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: true);
+            long before = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: true);
             DigitsWindows.Predict(new float[DigitsWindows.InputSize], new float[DigitsWindows.OutputSize]);
-            Console.WriteLine("first call (SparseWindows): " + (System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: true) - compiled) + " methods compiled");
+            Console.WriteLine("first call (SparseWindows): " + (System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: true) - before) + " methods compiled");
 
             // Fixed inputs the test recomputes: pixel counts 0..16, like the digits data.
-            compiled = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: true);
+            before = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: true);
+            long firstCallCompiled = 0;
             for (int row = 0; row < 8; row++)
             {
                 var pixels = new float[DigitsNet.InputSize];
@@ -220,13 +221,13 @@ public sealed class PackagingTests(PackedFeed feed, ITestOutputHelper log) : ICl
                 DigitsNet.Predict(pixels, scores);
                 if (row == 0)
                 {
-                    compiled = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: true) - compiled;
+                    firstCallCompiled = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: true) - before;
                 }
 
                 Console.WriteLine(row + " " + DigitsNet.PredictClass(pixels) + " " + string.Join(" ", scores.Select(s => s.ToString("R", CultureInfo.InvariantCulture))));
             }
 
-            Console.WriteLine("first call: " + compiled + " methods compiled");
+            Console.WriteLine("first call: " + firstCallCompiled + " methods compiled");
 
             [PrunedNetwork("digits.model.json")]
             internal static partial class DigitsNet
